@@ -1,0 +1,79 @@
+// Reverse-mode differentiation: one topological pass from the output, each node's rule run once,
+// gradients summed where a tensor feeds several ops, leaf gradients accumulated into `.grad`,
+// and every node's saved tensors freed as soon as its rule has run.
+import { add } from '../ops/binary.js';
+import { ones } from '../tensor/create.js';
+import { keep, scope } from '../tensor/scope.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from './grad-mode.js';
+
+export function backward(root: Tensor, gradient?: Tensor): void {
+  if (!root.requiresGrad) throw new Error(`backward: the tensor of shape ${formatShape(root.shape)} does not require grad (no input had requiresGrad, or it was made under noGrad)`);
+  if (!gradient && root.size !== 1) throw new Error(`backward: a gradient can be implied only for a one-element output, got shape ${formatShape(root.shape)}; pass one`);
+  if (gradient && !sameShape(gradient.shape, root.shape)) throw new Error(`backward: gradient shape ${formatShape(gradient.shape)} does not match output shape ${formatShape(root.shape)}`);
+
+  noGrad(() => {
+    const grads = new Map<Tensor, Tensor>();
+    const seed = gradient ? gradient.share({ untracked: true }) : keep(ones(root.shape, { device: root.device, float64: isFloat64(root) }));
+    if (root.isLeaf) return accumulateLeaf(root, seed);
+    grads.set(root, seed);
+    for (const t of topologicalOrder(root)) {
+      const g = grads.get(t);
+      grads.delete(t);
+      if (!g) continue;
+      const node = t.node!;
+      const inputGrads = scope(() => node.backward(g));
+      node.release();
+      const adopted = new Set<Tensor>();
+      inputGrads.forEach((gi, i) => {
+        const input = node.inputs[i];
+        if (!gi || !input.requiresGrad) return;
+        // One tensor may be the gradient of several inputs (add's rule returns g twice).
+        const own = adopted.has(gi) || gi === g ? gi.share({ untracked: true }) : keep(gi);
+        adopted.add(gi);
+        if (input.isLeaf) accumulateLeaf(input, own);
+        else grads.set(input, accumulate(grads.get(input), own));
+      });
+      for (const gi of inputGrads) if (gi && gi !== g && !adopted.has(gi)) gi.dispose();
+      g.dispose();
+    }
+    for (const leftover of grads.values()) leftover.dispose();
+  });
+}
+
+/** Tensors with a graph node, outputs before inputs, each once. Iterative: graphs can be deep. */
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: { t: Tensor; expanded: boolean }[] = [{ t: root, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.expanded) {
+      order.push(top.t);
+      continue;
+    }
+    if (visited.has(top.t) || !top.t.node) continue;
+    visited.add(top.t);
+    stack.push({ t: top.t, expanded: true });
+    for (const input of top.t.node.inputs) if (input.requiresGrad && !visited.has(input)) stack.push({ t: input, expanded: false });
+  }
+  return order.reverse();
+}
+
+function accumulate(existing: Tensor | undefined, g: Tensor): Tensor {
+  if (!existing) return g;
+  const sum = keep(add(existing, g));
+  existing.dispose();
+  g.dispose();
+  return sum;
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+  leaf.grad = accumulate(leaf.grad ?? undefined, g);
+}
+
+function isFloat64(t: Tensor): boolean {
+  const s = t.storage;
+  return s.device === 'cpu' && s.data instanceof Float64Array;
+}

@@ -1,0 +1,74 @@
+// Reuses GPU buffers by size class, so steady-state training allocates nothing. Free buffers are
+// capped in total bytes (the unbounded pool is a long-standing TensorFlow.js complaint).
+
+const MIN_BYTES = 256;
+
+/** Rounds up to 2^k or 1.5·2^k, so a pooled buffer wastes at most a third of its size. */
+export function sizeClass(bytes: number): number {
+  const b = Math.max(MIN_BYTES, bytes);
+  const pow = 2 ** Math.ceil(Math.log2(b));
+  return b <= pow * 0.75 ? pow * 0.75 : pow;
+}
+
+export interface PoolStats {
+  liveBuffers: number;
+  liveBytes: number;
+  freeBuffers: number;
+  freeBytes: number;
+}
+
+export class BufferPool {
+  private readonly free = new Map<number, GPUBuffer[]>();
+  private liveBuffers = 0;
+  private liveBytes = 0;
+  private freeBuffers = 0;
+  private freeBytes = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly usage: GPUBufferUsageFlags,
+    private readonly maxFreeBytes: number,
+  ) {}
+
+  acquire(bytes: number, label: string): GPUBuffer {
+    const size = sizeClass(bytes);
+    const list = this.free.get(size);
+    let buffer = list?.pop();
+    if (buffer) {
+      this.freeBuffers--;
+      this.freeBytes -= size;
+    } else {
+      buffer = this.device.createBuffer({ label, size, usage: this.usage });
+    }
+    this.liveBuffers++;
+    this.liveBytes += size;
+    return buffer;
+  }
+
+  release(buffer: GPUBuffer): void {
+    const size = buffer.size;
+    this.liveBuffers--;
+    this.liveBytes -= size;
+    if (this.freeBytes + size > this.maxFreeBytes) {
+      buffer.destroy();
+      return;
+    }
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(buffer);
+    this.freeBuffers++;
+    this.freeBytes += size;
+  }
+
+  /** Destroys every free buffer. */
+  trim(): void {
+    for (const list of this.free.values()) for (const b of list) b.destroy();
+    this.free.clear();
+    this.freeBuffers = 0;
+    this.freeBytes = 0;
+  }
+
+  stats(): PoolStats {
+    return { liveBuffers: this.liveBuffers, liveBytes: this.liveBytes, freeBuffers: this.freeBuffers, freeBytes: this.freeBytes };
+  }
+}

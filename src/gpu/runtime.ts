@@ -1,0 +1,220 @@
+// The one owner of the WebGPU device: pipelines, buffers, uniforms and submission.
+//
+// Ops call `dispatch`, which records into a single open compute pass and returns at once; the
+// batch is submitted when something reads a result, when the batch or its uniform arena is full,
+// or on `flush()`. Nothing waits for the GPU except `read`. WebGPU errors raised while a batch was
+// recorded are caught by error scopes around it and rethrown from the next read, naming the
+// pipelines and bind groups (labelled by kernel and op) that failed.
+import { BufferPool, type PoolStats } from './buffer-pool.js';
+import { openDevice, type AdapterDescription, type DeviceOptions } from './device.js';
+import { GpuError } from './errors.js';
+import { PipelineCache, type Constants } from './pipelines.js';
+import { UniformArena, type ParamWriter } from './uniforms.js';
+
+export interface Dispatch {
+  /** WGSL file name in src/kernels/wgsl, without extension. Entry point `main`. */
+  kernel: string;
+  /** The op this dispatch belongs to, used in error messages. */
+  label: string;
+  /** Values for the shader's `override` declarations. */
+  constants?: Constants;
+  /** Fills the shader's uniform struct at @binding(0). */
+  params: (p: ParamWriter) => void;
+  /** Storage buffers for @binding(1), @binding(2), … in order. */
+  buffers: readonly GPUBuffer[];
+  workgroups: readonly [number, number?, number?];
+}
+
+export interface RuntimeOptions extends DeviceOptions {
+  /** Submit after this many dispatches even without a read, to keep the GPU busy. */
+  maxDispatchesPerSubmit?: number;
+  /** Free pooled buffers kept beyond this many bytes are destroyed. */
+  maxPooledBytes?: number;
+}
+
+export class GpuRuntime {
+  readonly pipelines: PipelineCache;
+  private readonly pool: BufferPool;
+  private readonly readback: BufferPool;
+  private readonly uniforms: UniformArena;
+  private readonly maxDispatches: number;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private dispatches = 0;
+  private batch = 0;
+  private readonly lastUse = new WeakMap<GPUBuffer, number>();
+  private pendingErrors: Promise<GPUError | null>[] = [];
+  private fatal: GpuError | null = null;
+  private destroyed = false;
+
+  private constructor(
+    readonly device: GPUDevice,
+    readonly adapter: AdapterDescription,
+    options: RuntimeOptions,
+  ) {
+    this.pipelines = new PipelineCache(device);
+    const maxPooled = options.maxPooledBytes ?? 1 << 30;
+    this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, maxPooled);
+    this.readback = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 << 20);
+    this.uniforms = new UniformArena(device, 512);
+    this.maxDispatches = options.maxDispatchesPerSubmit ?? 256;
+    device.addEventListener('uncapturederror', (event) => {
+      this.fatal ??= new GpuError(`WebGPU error outside any op: ${(event as GPUUncapturedErrorEvent).error.message}`);
+    });
+    void device.lost.then((info) => {
+      if (!this.destroyed) this.fatal ??= new GpuError(`GPU device lost (${info.reason}): ${info.message}`);
+    });
+  }
+
+  static async create(options: RuntimeOptions = {}): Promise<GpuRuntime> {
+    const { device, adapter } = await openDevice(options);
+    return new GpuRuntime(device, adapter, options);
+  }
+
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
+  }
+
+  /** A storage buffer of at least `bytes` bytes from the pool. */
+  acquire(bytes: number, label: string): GPUBuffer {
+    this.checkAlive();
+    const max = this.device.limits.maxStorageBufferBindingSize;
+    if (bytes > max) {
+      throw new GpuError(`${label}: needs a buffer of ${mib(bytes)}, over this device's storage-buffer limit of ${mib(max)}`);
+    }
+    this.beginBatch();
+    return this.pool.acquire(bytes, label);
+  }
+
+  release(buffer: GPUBuffer): void {
+    if (this.destroyed) return;
+    this.pool.release(buffer);
+  }
+
+  /** Copies host data into a buffer, after any recorded work that still uses that buffer. */
+  write(buffer: GPUBuffer, data: Float32Array): void {
+    this.checkAlive();
+    if (this.lastUse.get(buffer) === this.batch && this.encoder) this.flush();
+    this.beginBatch();
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  dispatch(d: Dispatch): void {
+    this.checkAlive();
+    if (this.uniforms.full || this.dispatches >= this.maxDispatches) this.flush();
+    const { pipeline, layout } = this.pipelines.get(d.kernel, d.constants);
+    const slot = this.uniforms.write(d.params);
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.uniforms.buffer, offset: slot.offset, size: slot.size } }];
+    d.buffers.forEach((buffer, i) => {
+      entries.push({ binding: i + 1, resource: { buffer } });
+      this.lastUse.set(buffer, this.batch);
+    });
+    const bindGroup = this.device.createBindGroup({ label: `${d.label} (${d.kernel})`, layout, entries });
+    const pass = this.openPass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    const [x, y = 1, z = 1] = d.workgroups;
+    pass.dispatchWorkgroups(x, y, z);
+    this.dispatches++;
+  }
+
+  /** Submits everything recorded so far. Does not wait for the GPU. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.pass?.end();
+    this.pass = null;
+    this.uniforms.flush(this.device.queue);
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.dispatches = 0;
+    this.batch++;
+    const oom = this.device.popErrorScope();
+    const validation = this.device.popErrorScope();
+    this.pendingErrors.push(oom, validation);
+  }
+
+  /** Reads `bytes` bytes from the start of a buffer, after all recorded work. */
+  async read(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.checkAlive();
+    this.beginBatch();
+    this.closePass();
+    const staging = this.readback.acquire(bytes, 'readback');
+    this.encoder!.copyBufferToBuffer(buffer, 0, staging, 0, Math.ceil(bytes / 4) * 4);
+    this.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, Math.ceil(bytes / 4) * 4);
+      const copy = staging.getMappedRange(0, Math.ceil(bytes / 4) * 4).slice(0, bytes);
+      staging.unmap();
+      await this.checkErrors();
+      return copy;
+    } catch (e) {
+      await this.checkErrors();
+      throw e instanceof GpuError ? e : new GpuError(`reading a result from the GPU failed: ${(e as Error).message}`);
+    } finally {
+      this.readback.release(staging);
+    }
+  }
+
+  /** Waits until the GPU has finished everything submitted, and rethrows any WebGPU error. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
+  }
+
+  memory(): PoolStats & { pipelines: number } {
+    return { ...this.pool.stats(), pipelines: this.pipelines.size };
+  }
+
+  /** Frees pooled (unused) buffers. */
+  trim(): void {
+    this.pool.trim();
+    this.readback.trim();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.pool.trim();
+    this.readback.trim();
+    this.device.destroy();
+  }
+
+  private beginBatch(): void {
+    if (this.encoder) return;
+    this.device.pushErrorScope('validation');
+    this.device.pushErrorScope('out-of-memory');
+    this.encoder = this.device.createCommandEncoder();
+  }
+
+  private openPass(): GPUComputePassEncoder {
+    this.beginBatch();
+    this.pass ??= this.encoder!.beginComputePass();
+    return this.pass;
+  }
+
+  private closePass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
+  private async checkErrors(): Promise<void> {
+    const pending = this.pendingErrors;
+    this.pendingErrors = [];
+    const errors = (await Promise.all(pending)).filter((e): e is GPUError => e !== null);
+    if (errors.length > 0) {
+      const kind = errors[0].constructor.name === 'GPUOutOfMemoryError' ? 'out of GPU memory' : 'WebGPU rejected the work';
+      throw new GpuError(`${kind}: ${errors.map((e) => e.message).join('\n')}`);
+    }
+    if (this.fatal) throw this.fatal;
+  }
+
+  private checkAlive(): void {
+    if (this.destroyed) throw new GpuError('the GPU runtime was destroyed');
+    if (this.fatal) throw this.fatal;
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}

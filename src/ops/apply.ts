@@ -1,0 +1,111 @@
+// Runs an op spec on its inputs' device and records it for backward.
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import type { GradNode } from '../autograd/node.js';
+import { runtime } from '../gpu/context.js';
+import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
+import { CpuStorage, GpuStorage, type Device, type Storage } from '../tensor/storage.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fail } from './errors.js';
+import type { AnyOpSpec, BackwardContext, OpSpec } from './spec.js';
+
+export function apply<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P): Tensor {
+  const device = checkInputs(spec, inputs);
+  const inShapes = inputs.map((t) => t.shape);
+  const outShape = spec.shape(inShapes, params);
+  spec.check?.(inputs, params);
+
+  let storages: Storage[];
+  let auxShapes: Shape[] = [];
+  if (spec.kind === 'view') {
+    storages = [inputs[0].storage.retain()];
+  } else {
+    auxShapes = spec.aux?.(inShapes, outShape, params) ?? [];
+    const shapes = [outShape, ...auxShapes];
+    if (device === 'gpu') {
+      const rt = runtime();
+      const outs = shapes.map((s) => new GpuStorage(rt, rt.acquire(Math.max(1, sizeOf(s)) * 4, spec.name), sizeOf(s)));
+      spec.gpu(
+        rt,
+        inputs.map((t) => ({ buffer: (t.storage as GpuStorage).buffer, shape: t.shape })),
+        outs.map((o, i) => ({ buffer: o.buffer, shape: shapes[i] })),
+        params,
+      );
+      storages = outs;
+    } else {
+      const first = (inputs[0].storage as CpuStorage).data;
+      const Array = first instanceof Float64Array ? Float64Array : Float32Array;
+      const outs = shapes.map((s) => new CpuStorage(new Array(sizeOf(s))));
+      spec.cpu(
+        inputs.map((t) => ({ data: (t.storage as CpuStorage).data, shape: t.shape })),
+        outs.map((o, i) => ({ data: o.data, shape: shapes[i] })),
+        params,
+      );
+      storages = outs;
+    }
+  }
+
+  const aux = storages.slice(1).map((s, i) => new Tensor(s, auxShapes[i], { untracked: true }));
+  const needsGrad = inputs.map((t) => t.requiresGrad);
+  if (spec.backward && isGradEnabled() && needsGrad.some(Boolean)) {
+    const saved = new Tensor(storages[0].retain(), outShape, { untracked: true });
+    const node = recordNode(spec, inputs, saved, aux, params, needsGrad);
+    return new Tensor(storages[0], outShape, { node, requiresGrad: true });
+  }
+  for (const a of aux) a.dispose();
+  return new Tensor(storages[0], outShape);
+}
+
+function recordNode<P>(
+  spec: OpSpec<P>,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  aux: readonly Tensor[],
+  params: P,
+  needsGrad: readonly boolean[],
+): GradNode {
+  const ctx: BackwardContext<P> = {
+    inputs: inputs.map((t) => t.share({ untracked: true })),
+    output,
+    aux,
+    params,
+    needsGrad,
+  };
+  const rule = spec.backward!;
+  let released = false;
+  return {
+    op: spec.name,
+    inputs,
+    get released() {
+      return released;
+    },
+    backward(grad) {
+      if (released) fail(spec.name, 'cannot backward through this op: its graph was freed (by an earlier backward(), or by disposing its output)');
+      const grads = rule(ctx, grad);
+      grads.forEach((g, i) => {
+        if (g && formatShape(g.shape) !== formatShape(inputs[i].shape)) {
+          throw new Error(`internal: ${spec.name} backward gave ${spec.inputs[i]} a gradient of shape ${formatShape(g.shape)}, expected ${formatShape(inputs[i].shape)}`);
+        }
+      });
+      return grads;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      for (const t of [...ctx.inputs, ctx.output, ...aux]) t.dispose();
+    },
+  };
+}
+
+function checkInputs(spec: AnyOpSpec, inputs: readonly Tensor[]): Device {
+  if (inputs.length !== spec.inputs.length) {
+    fail(spec.name, `expected ${spec.inputs.length} tensor argument(s) (${spec.inputs.join(', ')}), got ${inputs.length}`);
+  }
+  let device: Device | null = null;
+  inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) fail(spec.name, `${spec.inputs[i]} must be a Tensor, got ${typeof t}`);
+    if (t.isDisposed) fail(spec.name, `${spec.inputs[i]} of shape ${formatShape(t.shape)} was used after dispose()`);
+    if (device && t.device !== device) fail(spec.name, `all tensors must be on one device, got ${spec.inputs[i]} on ${t.device} and another on ${device}`);
+    device = t.device;
+  });
+  return device ?? 'gpu';
+}

@@ -1,0 +1,15 @@
+// Helpers for launching kernels: grid sizes within WebGPU's 65,535-workgroups-per-dimension limit.
+
+export const MAX_GROUPS = 65535;
+
+/**
+ * Workgroups covering `n` invocations of a 1-D kernel with `wg` threads per group. Beyond 65,535
+ * groups the grid wraps into y; shaders recover the index as `gid.x + gid.y * nwg.x * WG`.
+ */
+export function grid1d(n: number, wg: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(n / wg));
+  return groups <= MAX_GROUPS ? [groups, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS)];
+}
+
+/** Largest rank the strided kernels (broadcast, permute, reduce) index; their uniforms hold this many dims. */
+export const MAX_RANK = 8;

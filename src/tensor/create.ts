@@ -1,0 +1,106 @@
+// Making tensors from host data, constants and random numbers.
+import { runtime } from '../gpu/context.js';
+import { random, randomNormal } from './random.js';
+import { formatShape, sizeOf, type Shape } from './shape.js';
+import { CpuStorage, GpuStorage, type Device, type HostArray } from './storage.js';
+import { Tensor } from './tensor.js';
+
+export interface CreateOptions {
+  device?: Device;
+  requiresGrad?: boolean;
+  /** CPU reference tensors only: compute in float64 (for gradient checks). */
+  float64?: boolean;
+}
+
+export type NestedNumbers = number | readonly NestedNumbers[];
+
+/** A tensor from a flat typed array and a shape, or from (nested) arrays whose nesting is the shape. */
+export function tensor(values: HostArray | NestedNumbers, shape?: Shape, options: CreateOptions = {}): Tensor {
+  const flat = typeof values === 'number' || Array.isArray(values) ? flatten(values as NestedNumbers) : null;
+  const data = flat ? Float64Array.from(flat.values) : (values as HostArray);
+  const finalShape = shape ?? flat?.shape ?? [data.length];
+  if (finalShape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`tensor: shape must hold non-negative integers, got ${formatShape(finalShape)}`);
+  }
+  if (sizeOf(finalShape) !== data.length) {
+    throw new Error(`tensor: ${data.length} values do not fill shape ${formatShape(finalShape)} (${sizeOf(finalShape)} elements)`);
+  }
+  return fromHost(data, finalShape, options);
+}
+
+export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
+  return fromHost(new Float32Array(checkedSize('full', shape)).fill(value), shape, options);
+}
+
+export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Uniform in [low, high), from the seeded generator (see manualSeed). */
+export function rand(shape: Shape, options: CreateOptions & { low?: number; high?: number } = {}): Tensor {
+  const { low = 0, high = 1 } = options;
+  const data = new Float32Array(checkedSize('rand', shape));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
+  return fromHost(data, shape, options);
+}
+
+/** Standard normal, from the seeded generator. */
+export function randn(shape: Shape, options: CreateOptions = {}): Tensor {
+  const data = new Float32Array(checkedSize('randn', shape));
+  for (let i = 0; i < data.length; i++) data[i] = randomNormal();
+  return fromHost(data, shape, options);
+}
+
+/** Copies a tensor to another device (reads back from the GPU when leaving it). */
+export async function to(t: Tensor, device: Device, options: { float64?: boolean } = {}): Promise<Tensor> {
+  const s = t.storage;
+  const values = s.device === 'cpu' ? s.data : await t.toArray();
+  return fromHost(values, t.shape, { device, float64: options.float64 ?? (s.device === 'cpu' && s.data instanceof Float64Array) });
+}
+
+const HOST_COPY_LIMIT = 1 << 16;
+
+function fromHost(values: HostArray, shape: Shape, options: CreateOptions): Tensor {
+  const device = options.device ?? 'gpu';
+  // Small tensors (class labels) keep a host copy so ops can check their values without a GPU read.
+  const hostValues = values.length <= HOST_COPY_LIMIT ? Float32Array.from(values) : null;
+  const init = { requiresGrad: options.requiresGrad ?? false, hostValues };
+  if (device === 'cpu') {
+    const data = options.float64 ? Float64Array.from(values) : Float32Array.from(values);
+    return new Tensor(new CpuStorage(data), shape, init);
+  }
+  const rt = runtime();
+  const f32 = values instanceof Float32Array ? values : Float32Array.from(values);
+  const n = sizeOf(shape);
+  const buffer = rt.acquire(Math.max(1, n) * 4, 'tensor');
+  if (n > 0) rt.write(buffer, f32.subarray(0, n));
+  return new Tensor(new GpuStorage(rt, buffer, n), shape, init);
+}
+
+function checkedSize(op: string, shape: Shape): number {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return sizeOf(shape);
+}
+
+function flatten(values: NestedNumbers): { values: number[]; shape: number[] } {
+  const shape: number[] = [];
+  for (let v: NestedNumbers = values; Array.isArray(v); v = (v as readonly NestedNumbers[])[0]) shape.push((v as readonly NestedNumbers[]).length);
+  const out: number[] = [];
+  const walk = (v: NestedNumbers, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') throw new Error('tensor: nested arrays are ragged');
+      out.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) throw new Error(`tensor: nested arrays are ragged at depth ${depth}`);
+    for (const x of v as readonly NestedNumbers[]) walk(x, depth + 1);
+  };
+  walk(values, 0);
+  return { values: out, shape };
+}

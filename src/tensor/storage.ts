@@ -1,0 +1,56 @@
+// Reference-counted tensor memory. A reshape shares its source's storage, and autograd nodes hold
+// references to what they saved, so memory is freed when the last user lets go, never by the GC.
+import type { GpuRuntime } from '../gpu/runtime.js';
+
+export type Device = 'gpu' | 'cpu';
+export type HostArray = Float32Array | Float64Array;
+
+abstract class Counted {
+  private refs = 1;
+
+  retain(): this {
+    if (this.refs <= 0) throw new Error('internal: retaining freed storage');
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (this.refs <= 0) return;
+    if (--this.refs === 0) this.free();
+  }
+
+  protected abstract free(): void;
+}
+
+export class GpuStorage extends Counted {
+  readonly device = 'gpu' as const;
+
+  constructor(
+    readonly runtime: GpuRuntime,
+    readonly buffer: GPUBuffer,
+    readonly length: number,
+  ) {
+    super();
+  }
+
+  protected free(): void {
+    this.runtime.release(this.buffer);
+  }
+}
+
+/** Host memory for the CPU reference backend: float32, or float64 for gradient checks. */
+export class CpuStorage extends Counted {
+  readonly device = 'cpu' as const;
+
+  constructor(readonly data: HostArray) {
+    super();
+  }
+
+  get length(): number {
+    return this.data.length;
+  }
+
+  protected free(): void {}
+}
+
+export type Storage = GpuStorage | CpuStorage;
