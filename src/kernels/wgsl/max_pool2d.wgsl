@@ -1,0 +1,64 @@
+// 2-D max pooling on NCHW, one thread per output element. Writes the window's maximum and, for
+// backward, its index ih·W + iw within the (n, c) plane as f32 (exact: planes are < 2^24). The
+// first maximum in row-major window order wins ties (strict >), and a NaN wins, as in PyTorch.
+// Taps in the padding are skipped, never read as -inf; a window with no tap inside the input
+// (possible only with dilation) gives -inf and index -1.
+// @binding(0) Params; @binding(1) x (planes·in_h·in_w); @binding(2) out (p.n = planes·out_h·out_w);
+// @binding(3) indices (p.n).
+override WG: u32 = 256;
+
+struct Params {
+  n: u32,
+  in_h: i32,
+  in_w: i32,
+  out_h: i32,
+  out_w: i32,
+  k_h: i32,
+  k_w: i32,
+  s_h: i32,
+  s_w: i32,
+  p_h: i32,
+  p_w: i32,
+  d_h: i32,
+  d_w: i32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read_write> indices: array<f32>;
+
+// -infinity cannot be a WGSL constant; a private var keeps it a runtime value.
+var<private> NEG_INF_BITS: u32 = 0xff800000u;
+
+// By bits: WGSL lets compilers assume floats are never NaN, so `v != v` may fold to false.
+fn is_nan(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let ow = i32(i % u32(p.out_w));
+  let oh = i32((i / u32(p.out_w)) % u32(p.out_h));
+  let base = (i / u32(p.out_w * p.out_h)) * u32(p.in_h * p.in_w);
+  var best = bitcast<f32>(NEG_INF_BITS);
+  var best_index = -1;
+  for (var kh = 0; kh < p.k_h; kh++) {
+    let ih = oh * p.s_h - p.p_h + kh * p.d_h;
+    if (ih < 0 || ih >= p.in_h) { continue; }
+    for (var kw = 0; kw < p.k_w; kw++) {
+      let iw = ow * p.s_w - p.p_w + kw * p.d_w;
+      if (iw < 0 || iw >= p.in_w) { continue; }
+      let j = ih * p.in_w + iw;
+      let v = x[base + u32(j)];
+      if (best_index < 0 || v > best || is_nan(v)) {
+        best = v;
+        best_index = j;
+      }
+    }
+  }
+  out[i] = best;
+  indices[i] = f32(best_index);
+}

@@ -1,0 +1,54 @@
+// Gradient of max_pool2d, gathered: one thread per input element sums the gradients of the
+// windows that contain it and whose saved argmax is this element (no atomics needed).
+// @binding(0) Params (as max_pool2d.wgsl; p.n = planes·in_h·in_w); @binding(1) g (planes·out_h·out_w);
+// @binding(2) indices (as written by max_pool2d); @binding(3) dx (p.n).
+override WG: u32 = 256;
+
+struct Params {
+  n: u32,
+  in_h: i32,
+  in_w: i32,
+  out_h: i32,
+  out_w: i32,
+  k_h: i32,
+  k_w: i32,
+  s_h: i32,
+  s_w: i32,
+  p_h: i32,
+  p_w: i32,
+  d_h: i32,
+  d_w: i32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> g: array<f32>;
+@group(0) @binding(2) var<storage, read> indices: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+
+// First window (along one axis) whose span of `extent` taps, starting at o·stride in padded
+// coordinates, reaches padded position `pos`.
+fn first_window(pos: i32, extent: i32, stride: i32) -> i32 {
+  let a = pos - extent + 1;
+  return select(0, (a + stride - 1) / stride, a > 0);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let iw = i32(i % u32(p.in_w));
+  let ih = i32((i / u32(p.in_w)) % u32(p.in_h));
+  let base = (i / u32(p.in_h * p.in_w)) * u32(p.out_h * p.out_w);
+  let self_index = f32(ih * p.in_w + iw);
+  // Windows whose dilated span covers (ih, iw); the index match picks those that chose it.
+  let oh_end = min(p.out_h - 1, (ih + p.p_h) / p.s_h);
+  let ow_end = min(p.out_w - 1, (iw + p.p_w) / p.s_w);
+  var acc = 0.0;
+  for (var oh = first_window(ih + p.p_h, (p.k_h - 1) * p.d_h + 1, p.s_h); oh <= oh_end; oh++) {
+    for (var ow = first_window(iw + p.p_w, (p.k_w - 1) * p.d_w + 1, p.s_w); ow <= ow_end; ow++) {
+      let o = base + u32(oh * p.out_w + ow);
+      if (indices[o] == self_index) { acc += g[o]; }
+    }
+  }
+  dx[i] = acc;
+}
