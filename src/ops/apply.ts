@@ -52,7 +52,8 @@ export function apply<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P):
     return new Tensor(storages[0], outShape, { node, requiresGrad: true });
   }
   for (const a of aux) a.dispose();
-  return new Tensor(storages[0], outShape);
+  // A view holds the same values, so it keeps the host copy that value checks (labels) rely on.
+  return new Tensor(storages[0], outShape, { hostValues: spec.kind === 'view' ? inputs[0].hostValues : null });
 }
 
 function recordNode<P>(
@@ -96,14 +97,19 @@ function recordNode<P>(
   };
 }
 
+/** A live Tensor, or an error naming the op and argument. */
+export function checkUsable(op: string, arg: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) fail(op, `${arg} must be a Tensor, got ${typeof t}`);
+  if (t.isDisposed) fail(op, `${arg} of shape ${formatShape(t.shape)} was used after dispose()`);
+}
+
 function checkInputs(spec: AnyOpSpec, inputs: readonly Tensor[]): Device {
   if (inputs.length !== spec.inputs.length) {
     fail(spec.name, `expected ${spec.inputs.length} tensor argument(s) (${spec.inputs.join(', ')}), got ${inputs.length}`);
   }
   let device: Device | null = null;
   inputs.forEach((t, i) => {
-    if (!(t instanceof Tensor)) fail(spec.name, `${spec.inputs[i]} must be a Tensor, got ${typeof t}`);
-    if (t.isDisposed) fail(spec.name, `${spec.inputs[i]} of shape ${formatShape(t.shape)} was used after dispose()`);
+    checkUsable(spec.name, spec.inputs[i], t);
     if (device && t.device !== device) fail(spec.name, `all tensors must be on one device, got ${spec.inputs[i]} on ${t.device} and another on ${device}`);
     device = t.device;
   });

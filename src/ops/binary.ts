@@ -3,7 +3,7 @@
 import { binaryFunctions, binaryReference } from '../reference/elementwise.js';
 import { broadcastShapes, broadcastStrides, formatShape, sameShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { apply } from './apply.js';
+import { apply, checkUsable } from './apply.js';
 import { fail } from './errors.js';
 import { grid1d, MAX_RANK } from './launch.js';
 import { sumToShape } from './reduce.js';
@@ -89,6 +89,8 @@ type Operand = Tensor | number;
 
 function binary(spec: KernelSpec<Params>, a: Operand, b: Operand): Tensor {
   if (typeof a === 'number' && typeof b === 'number') fail(spec.name, 'at least one operand must be a Tensor');
+  if (typeof a !== 'number') checkUsable(spec.name, 'input', a);
+  if (typeof b !== 'number') checkUsable(spec.name, 'other', b);
   const ta = typeof a === 'number' ? scalarLike(a, b as Tensor) : a;
   const tb = typeof b === 'number' ? scalarLike(b, a as Tensor) : b;
   return apply(spec, [ta, tb], {});

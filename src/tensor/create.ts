@@ -29,15 +29,19 @@ export function tensor(values: HostArray | NestedNumbers, shape?: Shape, options
 }
 
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  return fromHost(new Float32Array(checkedSize('full', shape)).fill(value), shape, options);
+  return filled('full', shape, value, options);
 }
 
 export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
+}
+
+function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  return fromHost(new Float32Array(checkedSize(op, shape)).fill(value), shape, options);
 }
 
 /** Uniform in [low, high), from the seeded generator (see manualSeed). */
@@ -62,12 +66,22 @@ export async function to(t: Tensor, device: Device, options: { float64?: boolean
   return fromHost(values, t.shape, { device, float64: options.float64 ?? (s.device === 'cpu' && s.data instanceof Float64Array) });
 }
 
+/** Overwrites a tensor's values in place (loading weights, initialisers). Ordered after recorded GPU work. */
+export function writeValues(t: Tensor, values: ArrayLike<number>): void {
+  if (values.length !== t.size) throw new Error(`writeValues: ${values.length} values for a tensor of shape ${formatShape(t.shape)}`);
+  const s = t.storage;
+  if (s.device === 'cpu') s.data.set(values);
+  else s.runtime.write(s.buffer, values instanceof Float32Array ? values : Float32Array.from(values));
+  t.hostValues = null;
+}
+
 const HOST_COPY_LIMIT = 1 << 16;
 
 function fromHost(values: HostArray, shape: Shape, options: CreateOptions): Tensor {
   const device = options.device ?? 'gpu';
   // Small tensors (class labels) keep a host copy so ops can check their values without a GPU read.
-  const hostValues = values.length <= HOST_COPY_LIMIT ? Float32Array.from(values) : null;
+  // Trainable tensors are updated in place by optimizers, so a host copy would go stale.
+  const hostValues = values.length <= HOST_COPY_LIMIT && !options.requiresGrad ? Float32Array.from(values) : null;
   const init = { requiresGrad: options.requiresGrad ?? false, hostValues };
   if (device === 'cpu') {
     const data = options.float64 ? Float64Array.from(values) : Float32Array.from(values);

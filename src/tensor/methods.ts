@@ -2,8 +2,10 @@
 // ops, attached in this one place so tensor.ts does not depend on every op.
 import { backward } from '../autograd/backward.js';
 import { add, div, eq, gt, lt, mul, pow, sub } from '../ops/binary.js';
+import { matmul } from '../ops/matmul.js';
 import { argmax, max, mean, sum } from '../ops/reduce.js';
 import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/shape-ops.js';
+import { logSoftmax, softmax } from '../ops/softmax.js';
 import { elu, exp, leakyRelu, log, neg, relu, sigmoid, sqrt, tanh } from '../ops/unary.js';
 import { to } from './create.js';
 import { Tensor } from './tensor.js';
@@ -21,6 +23,9 @@ declare module './tensor.js' {
     eq(other: Operand): Tensor;
     gt(other: Operand): Tensor;
     lt(other: Operand): Tensor;
+    matmul(other: Tensor): Tensor;
+    softmax(dim?: number): Tensor;
+    logSoftmax(dim?: number): Tensor;
     neg(): Tensor;
     exp(): Tensor;
     log(): Tensor;
@@ -58,6 +63,9 @@ const methods: Partial<Tensor> & ThisType<Tensor> = {
   eq(o) { return eq(this, o); },
   gt(o) { return gt(this, o); },
   lt(o) { return lt(this, o); },
+  matmul(o) { return matmul(this, o); },
+  softmax(d) { return softmax(this, d); },
+  logSoftmax(d) { return logSoftmax(this, d); },
   neg() { return neg(this); },
   exp() { return exp(this); },
   log() { return log(this); },

@@ -23,7 +23,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The op that made this tensor, when it was recorded for backward. */
   readonly node: GradNode | null;
-  readonly hostValues: HostArray | null;
+  /** Host copy of the values, for small tensors made from host data; cleared by in-place writes. */
+  hostValues: HostArray | null;
   private storageRef: Storage | null;
 
   constructor(storage: Storage, shape: Shape, init: TensorInit = {}) {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { add, GpuError, runtime, scope, tensor, type Tensor } from '../../src/index.js';
+import { sizeClass } from '../../src/gpu/buffer-pool.js';
+import { useGpu } from '../support/gpu.js';
+
+useGpu();
+
+describe('GPU runtime', () => {
+  it('size classes waste at most a third of each buffer', () => {
+    for (const bytes of [1, 255, 256, 257, 1000, 4096, 5000, 123_456_789]) {
+      const size = sizeClass(bytes);
+      expect(size).toBeGreaterThanOrEqual(bytes);
+      expect(size).toBeLessThanOrEqual(Math.max(256, bytes * 1.5));
+    }
+  });
+
+  it('records many ops and submits once, when the result is read', async () => {
+    const queue = runtime().device.queue;
+    const submit = queue.submit.bind(queue);
+    let submits = 0;
+    queue.submit = (buffers: Iterable<GPUCommandBuffer>) => {
+      submits++;
+      submit(buffers);
+    };
+    try {
+      await scope(async () => {
+        let x: Tensor = tensor([0]);
+        for (let i = 0; i < 100; i++) x = add(x, 1);
+        expect(submits).toBe(0);
+        expect(Array.from(await x.toArray())).toEqual([100]);
+        expect(submits).toBe(1);
+      });
+    } finally {
+      queue.submit = submit;
+    }
+  });
+
+  it('reuses pooled buffers instead of allocating', () => {
+    scope(() => tensor(new Float32Array(1000)));
+    const { freeBuffers } = runtime().memory();
+    scope(() => tensor(new Float32Array(1000)));
+    expect(runtime().memory().freeBuffers).toBe(freeBuffers);
+  });
+
+  it('turns a WebGPU validation error into a thrown GpuError naming the op', async () => {
+    const rt = runtime();
+    const buffer = rt.acquire(16, 'test');
+    // A storage binding missing: the kernel needs three buffers.
+    rt.dispatch({ kernel: 'unary', label: 'broken_op', constants: { OP: 0 }, params: (p) => p.u32(4).f32(0), buffers: [buffer], workgroups: [1] });
+    await expect(rt.read(buffer, 16)).rejects.toThrow(/broken_op/);
+    rt.release(buffer);
+  });
+
+  it('refuses a buffer over the device limit with the op name and sizes', () => {
+    const rt = runtime();
+    const max = rt.limits.maxStorageBufferBindingSize;
+    expect(() => rt.acquire(max + 4, 'conv2d')).toThrow(GpuError);
+    expect(() => rt.acquire(max + 4, 'conv2d')).toThrow(/^conv2d: needs a buffer of .* MiB, over this device's storage-buffer limit/);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { full, manualSeed, rand, randn, scope, tensor, zeros } from '../../src/index.js';
+import { useGpu } from '../support/gpu.js';
+
+useGpu();
+
+describe('creating tensors', () => {
+  it('takes its shape from nested arrays', async () => {
+    await scope(async () => {
+      const t = tensor([[1, 2, 3], [4, 5, 6]]);
+      expect(t.shape).toEqual([2, 3]);
+      expect(Array.from(await t.toArray())).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(tensor(7).shape).toEqual([]);
+    });
+  });
+
+  it('rejects ragged arrays and values that do not fill the shape', () => {
+    expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
+    expect(() => tensor(new Float32Array(5), [2, 3])).toThrow(/tensor: 5 values do not fill shape \[2, 3\] \(6 elements\)/);
+    expect(() => zeros([2, -1])).toThrow(/zeros: shape must be an array of non-negative integers/);
+  });
+
+  it('makes the same random numbers after the same manualSeed', async () => {
+    await scope(async () => {
+      manualSeed(777);
+      const a = await rand([5]).toArray();
+      const n1 = await randn([5]).toArray();
+      manualSeed(777);
+      expect(await rand([5]).toArray()).toEqual(a);
+      expect(await randn([5]).toArray()).toEqual(n1);
+      expect(await full([2], 3).toArray()).toEqual(Float32Array.of(3, 3));
+    });
+  });
+
+  it('moves between devices', async () => {
+    await scope(async () => {
+      const g = tensor([1.5, 2.5]);
+      const c = await g.to('cpu', { float64: true });
+      expect(c.device).toBe('cpu');
+      const back = await c.to('gpu');
+      expect(Array.from(await back.toArray())).toEqual([1.5, 2.5]);
+    });
+  });
+});
