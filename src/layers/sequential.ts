@@ -1,0 +1,20 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+
+/**
+ * Runs its children in order. Children are named 0, 1, … as in torch.nn.Sequential, or by the
+ * keys of an object (for models whose state dict names its blocks: `layer1.0.weight`, `fc.weight`).
+ */
+export class Sequential extends Module {
+  constructor(...children: Module[] | [Record<string, Module>]) {
+    super();
+    const named = children.length === 1 && !(children[0] instanceof Module) ? Object.entries(children[0]) : (children as Module[]).map((m, i) => [`${i}`, m] as const);
+    for (const [name, m] of named) this.registerModule(name, m);
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const [, m] of this.children()) y = m.call(y);
+    return y;
+  }
+}
