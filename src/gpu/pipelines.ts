@@ -8,6 +8,52 @@ export interface CachedPipeline {
   layout: GPUBindGroupLayout;
 }
 
+/** Reads a file of kernels/wgsl by name; undefined when there is no such file. */
+export type ReadWgsl = (file: string) => string | undefined;
+
+const INCLUDE = /^#include "([\w-]+\.wgsl)"$/;
+
+/**
+ * The source of `kernel` (kernel.wgsl) with each `#include "name.wgsl"` line replaced by that
+ * file's text, recursively. WGSL has no includes; this lets kernel families share their Params
+ * struct and helpers. Each file goes in at most once per kernel (as with `#pragma once`), so a
+ * second include or a cycle adds nothing instead of redeclaring.
+ */
+export function resolveIncludes(kernel: string, read: ReadWgsl): string {
+  const seen = new Set<string>();
+  const expand = (file: string, includer: string | null): string => {
+    if (seen.has(file)) return '';
+    seen.add(file);
+    const text = read(file);
+    if (text === undefined) {
+      throw new Error(`kernel ${kernel}: ${file}${includer ? ` (included by ${includer})` : ''} not found in kernels/wgsl`);
+    }
+    return text
+      .split('\n')
+      .map((line) => {
+        const trimmed = line.trim();
+        if (!trimmed.startsWith('#include')) return line;
+        const m = INCLUDE.exec(trimmed);
+        if (!m) throw new Error(`kernel ${kernel}: ${file} has a malformed include, ${trimmed} (want #include "name.wgsl")`);
+        return expand(m[1], file);
+      })
+      .join('\n');
+  };
+  return expand(`${kernel}.wgsl`, null);
+}
+
+const KERNEL_DIR = new URL('../kernels/wgsl/', import.meta.url);
+
+/** Reads kernels/wgsl/`file` from disk (the folder scripts/copy-wgsl.mjs puts beside dist). */
+export const readWgsl: ReadWgsl = (file) => {
+  try {
+    return readFileSync(new URL(file, KERNEL_DIR), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+};
+
 export class PipelineCache {
   private readonly sources = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, CachedPipeline>();
@@ -37,8 +83,7 @@ export class PipelineCache {
   private module(kernel: string): GPUShaderModule {
     let module = this.sources.get(kernel);
     if (!module) {
-      const code = readFileSync(new URL(`../kernels/wgsl/${kernel}.wgsl`, import.meta.url), 'utf8');
-      module = this.device.createShaderModule({ label: kernel, code });
+      module = this.device.createShaderModule({ label: kernel, code: resolveIncludes(kernel, readWgsl) });
       this.sources.set(kernel, module);
     }
     return module;

@@ -84,38 +84,44 @@ export class Conv2d extends Module {
   }
 }
 
-export class MaxPool2d extends Module {
+/** What MaxPool2d and AvgPool2d share: torch.nn's (kernel_size, **options) over the functional op. */
+abstract class Pool2dLayer<O> extends Module {
   constructor(
     readonly kernelSize: Pair,
-    readonly options: Omit<MaxPool2dOptions, 'kernelSize'> = {},
+    readonly options: O,
+    private readonly pool: (x: Tensor, options: O & { kernelSize: Pair }) => Tensor,
   ) {
     super();
   }
 
   forward(x: Tensor): Tensor {
-    return maxPool2d(x, { kernelSize: this.kernelSize, ...this.options });
+    return this.pool(x, { kernelSize: this.kernelSize, ...this.options });
+  }
+
+  /** `name(kernel, ...extra)`, leaving out the extras that are unset. */
+  protected describeAs(name: string, ...extra: (string | false | undefined)[]): string {
+    return `${name}(${[show(this.kernelSize), ...extra].filter(Boolean).join(', ')})`;
+  }
+}
+
+export class MaxPool2d extends Pool2dLayer<Omit<MaxPool2dOptions, 'kernelSize'>> {
+  constructor(kernelSize: Pair, options: Omit<MaxPool2dOptions, 'kernelSize'> = {}) {
+    super(kernelSize, options, maxPool2d);
   }
 
   describe(): string {
     const { stride, padding } = this.options;
-    return `MaxPool2d(${[show(this.kernelSize), stride !== undefined && `stride=${show(stride)}`, padding && `padding=${show(padding)}`].filter(Boolean).join(', ')})`;
+    return this.describeAs('MaxPool2d', stride !== undefined && `stride=${show(stride)}`, !!padding && `padding=${show(padding)}`);
   }
 }
 
-export class AvgPool2d extends Module {
-  constructor(
-    readonly kernelSize: Pair,
-    readonly options: Omit<AvgPool2dOptions, 'kernelSize'> = {},
-  ) {
-    super();
-  }
-
-  forward(x: Tensor): Tensor {
-    return avgPool2d(x, { kernelSize: this.kernelSize, ...this.options });
+export class AvgPool2d extends Pool2dLayer<Omit<AvgPool2dOptions, 'kernelSize'>> {
+  constructor(kernelSize: Pair, options: Omit<AvgPool2dOptions, 'kernelSize'> = {}) {
+    super(kernelSize, options, avgPool2d);
   }
 
   describe(): string {
-    return `AvgPool2d(${show(this.kernelSize)})`;
+    return this.describeAs('AvgPool2d');
   }
 }
 

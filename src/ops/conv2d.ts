@@ -17,7 +17,7 @@ import { apply } from './apply.js';
 import { checkInt, checkRank, fail, pair } from './errors.js';
 import { grid1d } from './launch.js';
 import { sum } from './reduce.js';
-import type { InvalidSample, KernelSpec, Sample } from './spec.js';
+import type { CpuIo, InvalidSample, KernelSpec, Sample } from './spec.js';
 
 const OP = 'conv2d';
 /** Threads per workgroup in conv2d*.wgsl (their WG default). */
@@ -78,37 +78,36 @@ function launch(rt: GpuRuntime, kernel: string, g: Geometry, threads: number, bu
   rt.dispatch({ kernel, label: kernel, constants, params: (p) => packParams(p, g), buffers, workgroups: grid1d(threads, WG) });
 }
 
-/** dx from (grad, weight): internal, exercised through conv2d's gradient checks. */
-const backwardInputSpec: KernelSpec<Geometry> = {
-  kind: 'kernel',
-  name: 'conv2d_backward_input',
-  inputs: ['grad', 'weight'],
-  shape: (_inputs, g) => g.input,
-  gpu(rt, [grad, w], [dx], g) {
-    launch(rt, 'conv2d_backward_input', g, sizeOf(g.input), [grad.buffer, w.buffer, dx.buffer]);
-  },
-  cpu([grad, w], [dx], g) {
-    conv2dBackwardInputReference(grad, w, dx, g);
-  },
-  backward: null,
-  samples: [],
-};
+/**
+ * A backward kernel: one thread per element of the gradient it writes (`result` of the geometry).
+ * Internal, exercised through conv2d's gradient checks.
+ */
+function backwardSpec(
+  name: string,
+  inputs: readonly [string, string],
+  result: (g: Geometry) => Shape,
+  reference: (a: CpuIo, b: CpuIo, out: CpuIo, g: Geometry) => void,
+): KernelSpec<Geometry> {
+  return {
+    kind: 'kernel',
+    name,
+    inputs,
+    shape: (_inputs, g) => result(g),
+    gpu(rt, [a, b], [out], g) {
+      launch(rt, name, g, sizeOf(result(g)), [a.buffer, b.buffer, out.buffer]);
+    },
+    cpu([a, b], [out], g) {
+      reference(a, b, out, g);
+    },
+    backward: null,
+    samples: [],
+  };
+}
 
-/** dw from (input, grad): internal, exercised through conv2d's gradient checks. */
-const backwardWeightSpec: KernelSpec<Geometry> = {
-  kind: 'kernel',
-  name: 'conv2d_backward_weight',
-  inputs: ['input', 'grad'],
-  shape: (_inputs, g) => g.weight,
-  gpu(rt, [x, grad], [dw], g) {
-    launch(rt, 'conv2d_backward_weight', g, sizeOf(g.weight), [x.buffer, grad.buffer, dw.buffer]);
-  },
-  cpu([x, grad], [dw], g) {
-    conv2dBackwardWeightReference(x, grad, dw, g);
-  },
-  backward: null,
-  samples: [],
-};
+/** dx from (grad, weight). */
+const backwardInputSpec = backwardSpec('conv2d_backward_input', ['grad', 'weight'], (g) => g.input, conv2dBackwardInputReference);
+/** dw from (input, grad). */
+const backwardWeightSpec = backwardSpec('conv2d_backward_weight', ['input', 'grad'], (g) => g.weight, conv2dBackwardWeightReference);
 
 function conv2dSpecFor(withBias: boolean, samples: Sample<Conv2dOptions>[], invalid: InvalidSample<Conv2dOptions>[]): KernelSpec<Conv2dOptions> {
   return {

@@ -1,6 +1,6 @@
 // 2-D max and average pooling on NCHW (or CHW), with PyTorch's parameters and output sizes.
 // Kernels: kernels/wgsl/max_pool2d.wgsl, avg_pool2d.wgsl and their _backward gathers; all four
-// share one Params layout. Max pooling saves its argmax indices as an aux output for backward.
+// include pool2d_common.wgsl's Params. Max pooling saves its argmax indices as an aux output for backward.
 import type { GpuRuntime } from '../gpu/runtime.js';
 import {
   avgPool2dBackwardReference,
@@ -89,7 +89,7 @@ function avgDivisor(op: string, o: AvgPool2dOptions): AvgDivisor {
   return { countIncludePad: o.countIncludePad ?? true, divisorOverride };
 }
 
-/** One thread per element of `threads`; the Params layout all four pooling kernels share. */
+/** One thread per element of `threads`; packs pool2d_common.wgsl's Params, which all four kernels share. */
 function dispatchPool(rt: GpuRuntime, kernel: string, label: string, g: Pool2dGeometry, threads: number, buffers: GPUBuffer[], avg?: AvgDivisor): void {
   rt.dispatch({
     kernel,
@@ -97,8 +97,8 @@ function dispatchPool(rt: GpuRuntime, kernel: string, label: string, g: Pool2dGe
     constants: avg ? { COUNT_PAD: Number(avg.countIncludePad) } : {},
     params: (p) => {
       p.u32(threads).i32(g.inH, g.inW, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW);
-      // 0 tells the avg kernels to compute the divisor.
-      if (avg) p.f32(avg.divisorOverride ?? 0);
+      // 0 tells the avg kernels to compute the divisor; the max kernels ignore it.
+      p.f32(avg?.divisorOverride ?? 0);
     },
     buffers,
     workgroups: grid1d(threads, 256),

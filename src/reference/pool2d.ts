@@ -26,37 +26,41 @@ export interface AvgDivisor {
   divisorOverride: number | undefined;
 }
 
+/** Visits each output (oh, ow) of each plane in order: `o` is its flat index, `base` its input plane's. */
+function forEachOutput(g: Pool2dGeometry, visit: (o: number, base: number, oh: number, ow: number) => void): void {
+  let o = 0;
+  for (let plane = 0; plane < g.planes; plane++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      for (let ow = 0; ow < g.outW; ow++, o++) visit(o, plane * g.inH * g.inW, oh, ow);
+    }
+  }
+}
+
 /**
  * Max over each window, skipping taps in the padding. The index (ih·W + iw within the plane) is
  * the first maximum in row-major window order; a NaN wins, as in PyTorch. -1 for a window with no
  * tap inside the input (possible only with dilation).
  */
 export function maxPool2dReference(x: CpuIo, out: CpuIo, indices: CpuIo, g: Pool2dGeometry): void {
-  const inPlane = g.inH * g.inW;
-  let o = 0;
-  for (let plane = 0; plane < g.planes; plane++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      for (let ow = 0; ow < g.outW; ow++, o++) {
-        let best = -Infinity;
-        let bestIndex = -1;
-        for (let kh = 0; kh < g.kH; kh++) {
-          const ih = oh * g.sH - g.pH + kh * g.dH;
-          if (ih < 0 || ih >= g.inH) continue;
-          for (let kw = 0; kw < g.kW; kw++) {
-            const iw = ow * g.sW - g.pW + kw * g.dW;
-            if (iw < 0 || iw >= g.inW) continue;
-            const v = x.data[plane * inPlane + ih * g.inW + iw];
-            if (bestIndex < 0 || v > best || Number.isNaN(v)) {
-              best = v;
-              bestIndex = ih * g.inW + iw;
-            }
-          }
+  forEachOutput(g, (o, base, oh, ow) => {
+    let best = -Infinity;
+    let bestIndex = -1;
+    for (let kh = 0; kh < g.kH; kh++) {
+      const ih = oh * g.sH - g.pH + kh * g.dH;
+      if (ih < 0 || ih >= g.inH) continue;
+      for (let kw = 0; kw < g.kW; kw++) {
+        const iw = ow * g.sW - g.pW + kw * g.dW;
+        if (iw < 0 || iw >= g.inW) continue;
+        const v = x.data[base + ih * g.inW + iw];
+        if (bestIndex < 0 || v > best || Number.isNaN(v)) {
+          best = v;
+          bestIndex = ih * g.inW + iw;
         }
-        out.data[o] = best;
-        indices.data[o] = bestIndex;
       }
     }
-  }
+    out.data[o] = best;
+    indices.data[o] = bestIndex;
+  });
 }
 
 /** dx[argmax of each window] += g. */
@@ -89,35 +93,23 @@ function avgWindow(g: Pool2dGeometry, oh: number, ow: number, d: AvgDivisor) {
 }
 
 export function avgPool2dReference(x: CpuIo, out: CpuIo, g: Pool2dGeometry, d: AvgDivisor): void {
-  const inPlane = g.inH * g.inW;
-  let o = 0;
-  for (let plane = 0; plane < g.planes; plane++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      for (let ow = 0; ow < g.outW; ow++, o++) {
-        const w = avgWindow(g, oh, ow, d);
-        let total = 0;
-        for (let ih = w.top; ih < w.bottom; ih++) {
-          for (let iw = w.left; iw < w.right; iw++) total += x.data[plane * inPlane + ih * g.inW + iw];
-        }
-        out.data[o] = total / w.divisor;
-      }
+  forEachOutput(g, (o, base, oh, ow) => {
+    const w = avgWindow(g, oh, ow, d);
+    let total = 0;
+    for (let ih = w.top; ih < w.bottom; ih++) {
+      for (let iw = w.left; iw < w.right; iw++) total += x.data[base + ih * g.inW + iw];
     }
-  }
+    out.data[o] = total / w.divisor;
+  });
 }
 
 /** Each window's gradient, divided by its divisor, spread over the inputs it covers. */
 export function avgPool2dBackwardReference(grad: CpuIo, dx: CpuIo, g: Pool2dGeometry, d: AvgDivisor): void {
-  const inPlane = g.inH * g.inW;
-  let o = 0;
-  for (let plane = 0; plane < g.planes; plane++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      for (let ow = 0; ow < g.outW; ow++, o++) {
-        const w = avgWindow(g, oh, ow, d);
-        const share = grad.data[o] / w.divisor;
-        for (let ih = w.top; ih < w.bottom; ih++) {
-          for (let iw = w.left; iw < w.right; iw++) dx.data[plane * inPlane + ih * g.inW + iw] += share;
-        }
-      }
+  forEachOutput(g, (o, base, oh, ow) => {
+    const w = avgWindow(g, oh, ow, d);
+    const share = grad.data[o] / w.divisor;
+    for (let ih = w.top; ih < w.bottom; ih++) {
+      for (let iw = w.left; iw < w.right; iw++) dx.data[base + ih * g.inW + iw] += share;
     }
-  }
+  });
 }

@@ -1,46 +1,14 @@
 // Gradient of avg_pool2d, gathered: one thread per input element sums g / divisor over the
-// windows that contain it. The window and divisor rules are avg_pool2d.wgsl's.
-// @binding(0) Params (as avg_pool2d.wgsl; p.n = planes·in_h·in_w); @binding(1) g
+// windows that contain it. The window and divisor rules are window()'s (avg_pool2d_common.wgsl).
+// @binding(0) Params (pool2d_common.wgsl; p.n = planes·in_h·in_w); @binding(1) g
 // (planes·out_h·out_w); @binding(2) dx (p.n).
 override WG: u32 = 256;
-override COUNT_PAD: bool;
 
-struct Params {
-  n: u32,
-  in_h: i32,
-  in_w: i32,
-  out_h: i32,
-  out_w: i32,
-  k_h: i32,
-  k_w: i32,
-  s_h: i32,
-  s_w: i32,
-  p_h: i32,
-  p_w: i32,
-  d_h: i32,
-  d_w: i32,
-  divisor: f32,
-}
+#include "avg_pool2d_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> g: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-
-// The divisor of output (oh, ow), as avg_pool2d.wgsl's window().
-fn divisor(oh: i32, ow: i32) -> f32 {
-  if (p.divisor != 0.0) { return p.divisor; }
-  let start = vec2(oh * p.s_h - p.p_h, ow * p.s_w - p.p_w);
-  let end = min(start + vec2(p.k_h, p.k_w), vec2(p.in_h + p.p_h, p.in_w + p.p_w));
-  let size = select(min(end, vec2(p.in_h, p.in_w)) - max(start, vec2(0)), end - start, COUNT_PAD);
-  return f32(size.x * size.y);
-}
-
-// First window (along one axis) whose span of `extent` taps, starting at o·stride in padded
-// coordinates, reaches padded position `pos`.
-fn first_window(pos: i32, extent: i32, stride: i32) -> i32 {
-  let a = pos - extent + 1;
-  return select(0, (a + stride - 1) / stride, a > 0);
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -56,7 +24,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var acc = 0.0;
   for (var oh = first_window(ih + p.p_h, p.k_h, p.s_h); oh <= oh_end; oh++) {
     for (var ow = first_window(iw + p.p_w, p.k_w, p.s_w); ow <= ow_end; ow++) {
-      acc += g[base + u32(oh * p.out_w + ow)] / divisor(oh, ow);
+      acc += g[base + u32(oh * p.out_w + ow)] / window(oh, ow).divisor;
     }
   }
   dx[i] = acc;

@@ -1,18 +1,12 @@
 // 2-D convolution (NCHW), direct: one thread per output element out[n, o, oy, ox], summing its
 // C/groups × kh × kw taps; taps in the zero padding are skipped.
-// @binding(0) Params; @binding(1) x [N,C,H,W]; @binding(2) weight [O,C/groups,kh,kw];
-// @binding(3) bias [O], read only when HAS_BIAS (callers without a bias bind any buffer there, as
-// every declared binding must be bound); @binding(4) out [N,O,OH,OW].
-// Params is the same struct in conv2d_backward_*.wgsl, packed by packParams in src/ops/conv2d.ts.
+// @binding(0) Params (conv2d_common.wgsl); @binding(1) x [N,C,H,W]; @binding(2) weight
+// [O,C/groups,kh,kw]; @binding(3) bias [O], read only when HAS_BIAS (callers without a bias bind
+// any buffer there, as every declared binding must be bound); @binding(4) out [N,O,OH,OW].
 override HAS_BIAS: bool;
 override WG: u32 = 64;
 
-struct Params {
-  n: u32, c: u32, h: u32, w: u32,
-  o: u32, oh: u32, ow: u32, groups: u32,
-  kh: u32, kw: u32, stride_y: u32, stride_x: u32,
-  pad_y: u32, pad_x: u32, dil_y: u32, dil_x: u32,
-}
+#include "conv2d_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

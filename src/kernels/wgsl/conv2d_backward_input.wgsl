@@ -2,16 +2,11 @@
 // element dx[n, c, iy, ix] sums grad[n, o, oy, ox]·weight[o, c mod C/groups, ky, kx] over the taps
 // that read it, i.e. where iy = oy·stride − pad + ky·dil has an integer solution oy in [0, OH)
 // (likewise for x), for the O/groups output channels of c's group.
-// @binding(0) Params (as conv2d.wgsl); @binding(1) grad [N,O,OH,OW]; @binding(2) weight
+// @binding(0) Params (conv2d_common.wgsl); @binding(1) grad [N,O,OH,OW]; @binding(2) weight
 // [O,C/groups,kh,kw]; @binding(3) dx [N,C,H,W].
 override WG: u32 = 64;
 
-struct Params {
-  n: u32, c: u32, h: u32, w: u32,
-  o: u32, oh: u32, ow: u32, groups: u32,
-  kh: u32, kw: u32, stride_y: u32, stride_x: u32,
-  pad_y: u32, pad_x: u32, dil_y: u32, dil_x: u32,
-}
+#include "conv2d_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> grad: array<f32>;

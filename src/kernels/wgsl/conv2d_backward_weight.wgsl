@@ -1,16 +1,11 @@
 // Gradient of conv2d with respect to its weight: one thread per weight element dw[o, ci, ky, kx]
 // sums grad[n, o, oy, ox]·x[n, c, oy·stride − pad + ky·dil, …] over N, OH and OW, where c is
 // channel ci of o's group; taps in the zero padding are skipped.
-// @binding(0) Params (as conv2d.wgsl); @binding(1) x [N,C,H,W]; @binding(2) grad [N,O,OH,OW];
+// @binding(0) Params (conv2d_common.wgsl); @binding(1) x [N,C,H,W]; @binding(2) grad [N,O,OH,OW];
 // @binding(3) dw [O,C/groups,kh,kw].
 override WG: u32 = 64;
 
-struct Params {
-  n: u32, c: u32, h: u32, w: u32,
-  o: u32, oh: u32, ow: u32, groups: u32,
-  kh: u32, kw: u32, stride_y: u32, stride_x: u32,
-  pad_y: u32, pad_x: u32, dil_y: u32, dil_x: u32,
-}
+#include "conv2d_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

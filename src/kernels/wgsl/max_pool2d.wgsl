@@ -3,25 +3,11 @@
 // first maximum in row-major window order wins ties (strict >), and a NaN wins, as in PyTorch.
 // Taps in the padding are skipped, never read as -inf; a window with no tap inside the input
 // (possible only with dilation) gives -inf and index -1.
-// @binding(0) Params; @binding(1) x (planes·in_h·in_w); @binding(2) out (p.n = planes·out_h·out_w);
-// @binding(3) indices (p.n).
+// @binding(0) Params (pool2d_common.wgsl); @binding(1) x (planes·in_h·in_w); @binding(2) out
+// (p.n = planes·out_h·out_w); @binding(3) indices (p.n).
 override WG: u32 = 256;
 
-struct Params {
-  n: u32,
-  in_h: i32,
-  in_w: i32,
-  out_h: i32,
-  out_w: i32,
-  k_h: i32,
-  k_w: i32,
-  s_h: i32,
-  s_w: i32,
-  p_h: i32,
-  p_w: i32,
-  d_h: i32,
-  d_w: i32,
-}
+#include "pool2d_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

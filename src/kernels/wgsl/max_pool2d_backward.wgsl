@@ -1,36 +1,15 @@
 // Gradient of max_pool2d, gathered: one thread per input element sums the gradients of the
 // windows that contain it and whose saved argmax is this element (no atomics needed).
-// @binding(0) Params (as max_pool2d.wgsl; p.n = planes·in_h·in_w); @binding(1) g (planes·out_h·out_w);
+// @binding(0) Params (pool2d_common.wgsl; p.n = planes·in_h·in_w); @binding(1) g (planes·out_h·out_w);
 // @binding(2) indices (as written by max_pool2d); @binding(3) dx (p.n).
 override WG: u32 = 256;
 
-struct Params {
-  n: u32,
-  in_h: i32,
-  in_w: i32,
-  out_h: i32,
-  out_w: i32,
-  k_h: i32,
-  k_w: i32,
-  s_h: i32,
-  s_w: i32,
-  p_h: i32,
-  p_w: i32,
-  d_h: i32,
-  d_w: i32,
-}
+#include "pool2d_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> g: array<f32>;
 @group(0) @binding(2) var<storage, read> indices: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-
-// First window (along one axis) whose span of `extent` taps, starting at o·stride in padded
-// coordinates, reaches padded position `pos`.
-fn first_window(pos: i32, extent: i32, stride: i32) -> i32 {
-  let a = pos - extent + 1;
-  return select(0, (a + stride - 1) / stride, a > 0);
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
