@@ -1,0 +1,41 @@
+// Crash-safe file replacement: readers (and a rerun after a crash) see either the old file or the
+// new one, never a half-written one. The data goes to a temp file in the same directory (rename is
+// atomic only within a file system), is fsynced before the rename (otherwise the rename can reach
+// the disk before the data), and the directory is fsynced after it so the rename itself survives.
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** What `writeFileAtomic` accepts: bytes, text, or chunks (a generator may throw mid-way). */
+export type FileData = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
+export async function writeFileAtomic(path: string, data: FileData): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // 'wx': never follow or clobber something already at the temp name.
+  const file = await open(temp, 'wx');
+  try {
+    try {
+      await writeFile(file, data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+  await syncDirectory(dir);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Windows cannot open a directory to fsync it; there the rename alone has to do.
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
