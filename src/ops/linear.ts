@@ -5,6 +5,7 @@ import { apply, checkUsable } from './apply.js';
 import { add } from './binary.js';
 import { fail } from './errors.js';
 import { matmulSpec } from './matmul.js';
+import { reshape } from './shape-ops.js';
 
 /** PyTorch's F.linear: input [..., in], weight [out, in], bias [out] → [..., out]. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
@@ -18,8 +19,8 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
     checkUsable('linear', 'bias', bias);
     if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) fail('linear', `bias must have shape [${weight.shape[0]}], got ${formatShape(bias.shape)}`);
   }
-  const x = input.ndim === 1 ? input.reshape([1, input.shape[0]]) : input;
+  const x = input.ndim === 1 ? reshape(input, [1, input.shape[0]]) : input;
   const y = apply(matmulSpec, [x, weight], { transA: false, transB: true });
   const out = bias ? add(y, bias) : y;
-  return input.ndim === 1 ? out.reshape([weight.shape[0]]) : out;
+  return input.ndim === 1 ? reshape(out, [weight.shape[0]]) : out;
 }

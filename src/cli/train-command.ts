@@ -1,0 +1,78 @@
+// `train`: the tutorials' training runs from the command line.
+import { join } from 'node:path';
+import { presets, type PresetName } from '../models/presets.js';
+import { recipes, type TrainOptions } from '../train/recipes.js';
+import { train, type EpochRecord } from '../train/trainer.js';
+import { init } from '../gpu/context.js';
+import { helpText, parseOptions, UsageError, type OptionTable } from './args.js';
+import { formatDuration, Progress } from './progress.js';
+
+const table = {
+  model: { type: 'string', choices: Object.keys(presets), help: 'tutorial model (default cnn); its tutorial hyperparameters are the defaults below' },
+  dataset: { type: 'string', choices: ['mnist', 'fashion-mnist'], help: 'data set (default: the model tutorial\'s)' },
+  dataDir: { type: 'string', help: 'directory of official IDX files (train-images-idx3-ubyte[.gz], …) to use instead of the packaged data' },
+  epochs: { type: 'number', integer: true, min: 1, help: 'epochs to train' },
+  batchSize: { type: 'number', integer: true, min: 1, help: 'images per step' },
+  lr: { type: 'number', min: 0, help: 'learning rate' },
+  optimizer: { type: 'string', choices: ['adam', 'adamw', 'sgd'], help: 'optimizer' },
+  momentum: { type: 'number', min: 0, help: 'SGD momentum' },
+  weightDecay: { type: 'number', min: 0, help: 'weight decay (L2 for adam/sgd, decoupled for adamw)' },
+  seed: { type: 'number', integer: true, help: 'random seed (torch.manual_seed)' },
+  valFraction: { type: 'number', min: 0, help: 'fraction of the training set held out for validation' },
+  patience: { type: 'number', integer: true, min: 0, help: 'early stopping: epochs without a better validation loss (0: off); restores the best weights' },
+  flip: { type: 'boolean', help: 'random horizontal flips of training images' },
+  limit: { type: 'number', integer: true, min: 1, help: 'use at most this many images of each split (a quick check)' },
+  out: { type: 'string', help: 'run folder (default runs/<model>-<dataset>-<time>)' },
+  resume: { type: 'string', help: 'continue the run in this folder from its last finished epoch (only --epochs may change)' },
+  json: { type: 'boolean', help: 'print the result as JSON' },
+} as const satisfies OptionTable;
+
+export const trainHelp = helpText('train', 'Trains a tutorial model and writes checkpoints, metrics.jsonl and curves.svg to a run folder.', table);
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const o = parseOptions('train', argv, table);
+  await init();
+  const model = (o.model ?? 'cnn') as PresetName;
+  const options: TrainOptions = { model, ...recipes[model] };
+  for (const key of Object.keys(table) as (keyof typeof table)[]) {
+    if (key in options && o[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = o[key];
+  }
+  if (o.dataDir) options.dataDir = o.dataDir;
+  if (o.limit) options.limit = o.limit;
+  if (options.valFraction >= 1) throw new UsageError(`train: --val-fraction must be below 1, got ${options.valFraction}`);
+  const runDir = o.resume ?? o.out ?? join('runs', `${model}-${options.dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after this step; the checkpoints of finished epochs are kept (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = new Progress(process.stderr);
+  const log = (line: string) => (o.json ? process.stderr : process.stdout).write(line + '\n');
+  try {
+    const result = await train(options, runDir, {
+      onStart: (i) =>
+        log(`${i.startEpoch > 1 ? `Resuming ${runDir} at epoch ${i.startEpoch}` : `Training ${model} on ${options.dataset}`}: ${i.trainCount} train / ${i.valCount} validation / ${i.testCount} test images, ${i.stepsPerEpoch} steps of ${options.batchSize} per epoch, ${options.optimizer} lr ${options.lr}`),
+      onProgress: (p) => progress.update({ ...p, epochs: options.epochs }),
+      onEpoch: (r, improved) => {
+        progress.done();
+        log(epochLine(r, improved));
+      },
+    }, { resume: Boolean(o.resume), signal: controller.signal });
+    progress.done();
+    const reason = { completed: '', 'early-stopped': ' (early stopping: best weights restored)', interrupted: ' (interrupted)' }[result.stopReason];
+    log(`Test accuracy: ${result.test.accuracy.toFixed(4)}${reason}\nRun folder: ${runDir}`);
+    if (o.json) process.stdout.write(JSON.stringify({ runDir, stopReason: result.stopReason, test: { loss: result.test.loss, accuracy: result.test.accuracy }, history: result.history }, null, 2) + '\n');
+    return result.stopReason === 'interrupted' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** As the tutorial prints it (`[Epoch:    1] cost = 0.224723116`), then the rest of the epoch's figures. */
+function epochLine(r: EpochRecord, improved: boolean): string {
+  const val = r.val_loss === null ? '' : ` val_loss = ${r.val_loss.toFixed(4)} val_acc = ${r.val_accuracy!.toFixed(4)}`;
+  return `[Epoch: ${String(r.epoch).padStart(4)}] cost = ${r.train_loss.toFixed(9)}${val} test_loss = ${r.test_loss.toFixed(4)} test_acc = ${r.test_accuracy.toFixed(4)} ${formatDuration(r.seconds)} ${Math.round(r.images_per_second)} img/s${improved ? ' *' : ''}`;
+}
