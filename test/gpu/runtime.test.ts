@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, GpuError, runtime, scope, tensor, type Tensor } from '../../src/index.js';
+import { add, GpuError, init, runtime, scope, shutdown, tensor, type Tensor } from '../../src/index.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
 import { useGpu } from '../support/gpu.js';
 
@@ -56,5 +56,15 @@ describe('GPU runtime', () => {
     const max = rt.limits.maxStorageBufferBindingSize;
     expect(() => rt.acquire(max + 4, 'conv2d')).toThrow(GpuError);
     expect(() => rt.acquire(max + 4, 'conv2d')).toThrow(/^conv2d: needs a buffer of .* MiB, over this device's storage-buffer limit/);
+  });
+
+  it('turns a lost device into a GpuError at the next op, and a new init() recovers', async () => {
+    const x = tensor([1]);
+    runtime().device.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(() => add(x, 1)).toThrow(/GPU device lost/);
+    shutdown();
+    await init();
+    expect(Array.from(await add(tensor([1]), 1).toArray())).toEqual([2]);
   });
 });

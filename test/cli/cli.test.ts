@@ -1,0 +1,62 @@
+// The built command line, run as a user runs it (npm test builds first).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist/src/cli/main.js');
+
+function run(args: string[], script?: string) {
+  const r = spawnSync(process.execPath, script ? ['--input-type=module', '-e', script] : [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd: root });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('command line', () => {
+  it('prints help, and fails bad input with one line and exit code 2', () => {
+    expect(run(['train', '--help']).out).toMatch(/--batch-size <n>/);
+    const bad = run(['train', '--model', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim()).toBe("train: --model must be one of cnn, deep-cnn, small-cnn, mlp, keras-cnn; got 'nope'");
+    expect(run(['train', '--epochs', 'x']).err).toMatch(/train: --epochs expects a number, got 'x'/);
+    expect(run(['train', '--learning-rate', '1']).err).toMatch(/train: Unknown option '--learning-rate'/);
+    expect(run(['fit']).err).toMatch(/unknown command 'fit'/);
+  });
+
+  it('summary --json totals seed 002\'s 55,338 parameters', () => {
+    const r = run(['summary', '--model', 'small-cnn', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).totalParams).toBe(55338);
+  });
+
+  it('trains, then evaluates and predicts with the checkpoint', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-'));
+    const t = run(['train', '--model', 'mlp', '--dataset', 'mnist', '--optimizer', 'adam', '--epochs', '1', '--limit', '300', '--out', out]);
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/\[Epoch:    1\] cost = \d\.\d{9}/);
+    expect(t.out).toMatch(new RegExp(`Run folder: ${out}`));
+    const e = JSON.parse(run(['evaluate', '--checkpoint', out, '--limit', '200', '--json']).out);
+    expect(e.count).toBe(200);
+    expect(e.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(200);
+    const p = JSON.parse(run(['predict', '--checkpoint', out, '--index', '0', '--json', '--plot', join(out, 'p.svg')]).out);
+    expect(p.trueLabel).toBe(7);
+    expect(Object.values(p.probabilities as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('names a corrupt checkpoint and exits 1, leaving it in place', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'broken.safetensors');
+    writeFileSync(file, 'not a checkpoint');
+    const r = run(['evaluate', '--checkpoint', file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`${file}`));
+  });
+
+  it('a script using the engine exits by itself when done', () => {
+    const r = run([], `import { init, tensor, add } from ${JSON.stringify(join(root, 'dist/src/index.js'))};
+      await init();
+      console.log(Array.from(await add(tensor([1, 2]), 1).toArray()).join(','));`);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe('2,3');
+  });
+});
