@@ -10,7 +10,7 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 probe() { node scripts/probe-adapter.mjs 2>/dev/null; }
 
 if [ ! -d node_modules/webgpu ]; then
-  echo "setup-vulkan: run 'npm ci' first (the probe needs the webgpu package)" >&2
+  echo "setup-vulkan: run 'npm install' first (the probe needs the webgpu package)" >&2
   exit 1
 fi
 if probe; then exit 0; fi
