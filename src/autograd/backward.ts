@@ -2,11 +2,13 @@
 // gradients summed where a tensor feeds several ops, leaf gradients accumulated into `.grad`,
 // and every node's saved tensors freed as soon as its rule has run.
 import { add } from '../ops/binary.js';
+import { clone } from '../ops/shape-ops.js';
 import { ones } from '../tensor/create.js';
 import { keep, scope } from '../tensor/scope.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from './grad-mode.js';
+import type { GradNode } from './node.js';
 
 export function backward(root: Tensor, gradient?: Tensor): void {
   if (!root.requiresGrad) throw new Error(`backward: the tensor of shape ${formatShape(root.shape)} does not require grad (no input had requiresGrad, or it was made under noGrad)`);
@@ -14,32 +16,47 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   if (gradient && !sameShape(gradient.shape, root.shape)) throw new Error(`backward: gradient shape ${formatShape(gradient.shape)} does not match output shape ${formatShape(root.shape)}`);
 
   noGrad(() => {
-    const grads = new Map<Tensor, Tensor>();
-    const seed = gradient ? gradient.share({ untracked: true }) : keep(ones(root.shape, { device: root.device, float64: isFloat64(root) }));
+    // A leaf's .grad must own its memory (PyTorch's AccumulateGrad): the caller's gradient, and a
+    // tensor a rule returns for two inputs, are copied rather than shared.
+    const seed = gradient ? keep(clone(gradient)) : keep(ones(root.shape, { device: root.device, float64: isFloat64(root) }));
     if (root.isLeaf) return accumulateLeaf(root, seed);
-    grads.set(root, seed);
-    for (const t of topologicalOrder(root)) {
-      const g = grads.get(t);
-      grads.delete(t);
-      if (!g) continue;
-      const node = t.node!;
-      const inputGrads = scope(() => node.backward(g));
-      node.release();
-      const adopted = new Set<Tensor>();
-      inputGrads.forEach((gi, i) => {
-        const input = node.inputs[i];
-        if (!gi || !input.requiresGrad) return;
-        // One tensor may be the gradient of several inputs (add's rule returns g twice).
-        const own = adopted.has(gi) || gi === g ? gi.share({ untracked: true }) : keep(gi);
-        adopted.add(gi);
-        if (input.isLeaf) accumulateLeaf(input, own);
-        else grads.set(input, accumulate(grads.get(input), own));
-      });
-      for (const gi of inputGrads) if (gi && gi !== g && !adopted.has(gi)) gi.dispose();
-      g.dispose();
+    const grads = new Map<Tensor, Tensor>([[root, seed]]);
+    try {
+      for (const t of topologicalOrder(root)) {
+        const g = grads.get(t);
+        grads.delete(t);
+        if (!g) continue;
+        try {
+          propagate(t.node!, g, grads);
+        } finally {
+          g.dispose();
+        }
+      }
+    } finally {
+      for (const pending of grads.values()) pending.dispose();
     }
-    for (const leftover of grads.values()) leftover.dispose();
   });
+}
+
+/** Runs one node's rule and hands each input its gradient: leaves accumulate, the rest wait in `grads`. */
+function propagate(node: GradNode, g: Tensor, grads: Map<Tensor, Tensor>): void {
+  const inputGrads = scope(() => node.backward(g));
+  node.freeSaved();
+  const adopted = new Set<Tensor>();
+  try {
+    inputGrads.forEach((gi, i) => {
+      const input = node.inputs[i];
+      // A disposed leaf has nowhere to keep a gradient (a disposed intermediate still passes it on).
+      if (!gi || !input.requiresGrad || (input.isLeaf && input.isDisposed)) return;
+      // g is freed after this node, so its first taker may share it; anything taken twice is copied.
+      const own = adopted.has(gi) ? keep(clone(gi)) : gi === g ? gi.share({ untracked: true }) : keep(gi);
+      adopted.add(gi);
+      if (input.isLeaf) accumulateLeaf(input, own);
+      else grads.set(input, accumulate(grads.get(input), own));
+    });
+  } finally {
+    for (const gi of inputGrads) if (gi && gi !== g && !adopted.has(gi)) gi.dispose();
+  }
 }
 
 /** Tensors with a graph node, outputs before inputs, each once. Iterative: graphs can be deep. */

@@ -24,14 +24,20 @@ export class BufferPool {
   private freeBuffers = 0;
   private freeBytes = 0;
 
+  /**
+   * @param maxSize the largest buffer to create (the binding limit): size classes are clamped to it.
+   * @param retire frees a buffer the pool lets go of; the runtime defers it past work that may use it.
+   */
   constructor(
     private readonly device: GPUDevice,
     private readonly usage: GPUBufferUsageFlags,
     private readonly maxFreeBytes: number,
+    private readonly maxSize: number,
+    private readonly retire: (buffer: GPUBuffer) => void,
   ) {}
 
   acquire(bytes: number, label: string): GPUBuffer {
-    const size = sizeClass(bytes);
+    const size = Math.max(Math.min(sizeClass(bytes), Math.floor(this.maxSize / 4) * 4), bytes);
     const list = this.free.get(size);
     let buffer = list?.pop();
     if (buffer) {
@@ -50,7 +56,7 @@ export class BufferPool {
     this.liveBuffers--;
     this.liveBytes -= size;
     if (this.freeBytes + size > this.maxFreeBytes) {
-      buffer.destroy();
+      this.retire(buffer);
       return;
     }
     let list = this.free.get(size);
@@ -62,7 +68,7 @@ export class BufferPool {
 
   /** Destroys every free buffer. */
   trim(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
+    for (const list of this.free.values()) for (const b of list) this.retire(b);
     this.free.clear();
     this.freeBuffers = 0;
     this.freeBytes = 0;

@@ -32,8 +32,18 @@ export interface RuntimeOptions extends DeviceOptions {
   maxPooledBytes?: number;
 }
 
+/** Adds timestamp writes to compute passes (src/gpu/timing.ts). */
+export interface PassTimer {
+  /** The descriptor of the pass about to open. */
+  begin(): GPUComputePassDescriptor;
+  /** Runs on the encoder right after that pass ends, e.g. to resolve its queries. */
+  end(encoder: GPUCommandEncoder): void;
+}
+
 export class GpuRuntime {
   readonly pipelines: PipelineCache;
+  /** Null on the normal path; set only while a timing measurement runs. */
+  passTimer: PassTimer | null = null;
   private readonly pool: BufferPool;
   private readonly readback: BufferPool;
   private readonly uniforms: UniformArena;
@@ -44,6 +54,8 @@ export class GpuRuntime {
   private batch = 0;
   private readonly lastUse = new WeakMap<GPUBuffer, number>();
   private pendingErrors: Promise<GPUError | null>[] = [];
+  /** Buffers let go of while a batch was being recorded: destroyed once that batch is submitted. */
+  private retired: GPUBuffer[] = [];
   private fatal: GpuError | null = null;
   private destroyed = false;
 
@@ -54,8 +66,10 @@ export class GpuRuntime {
   ) {
     this.pipelines = new PipelineCache(device);
     const maxPooled = options.maxPooledBytes ?? 1 << 30;
-    this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, maxPooled);
-    this.readback = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 << 20);
+    const maxSize = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    const retire = (b: GPUBuffer) => (this.encoder ? this.retired.push(b) : b.destroy());
+    this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, maxPooled, maxSize, retire);
+    this.readback = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 << 20, device.limits.maxBufferSize, retire);
     this.uniforms = new UniformArena(device, 512);
     this.maxDispatches = options.maxDispatchesPerSubmit ?? 256;
     device.addEventListener('uncapturederror', (event) => {
@@ -102,6 +116,8 @@ export class GpuRuntime {
   dispatch(d: Dispatch): void {
     this.checkAlive();
     if (this.uniforms.full || this.dispatches >= this.maxDispatches) this.flush();
+    // Open the batch's error scopes before creating anything, so errors here name the op too.
+    this.beginBatch();
     const { pipeline, layout } = this.pipelines.get(d.kernel, d.constants);
     const slot = this.uniforms.write(d.params);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.uniforms.buffer, offset: slot.offset, size: slot.size } }];
@@ -121,16 +137,23 @@ export class GpuRuntime {
   /** Submits everything recorded so far. Does not wait for the GPU. */
   flush(): void {
     if (!this.encoder) return;
-    this.pass?.end();
-    this.pass = null;
+    this.closePass();
     this.uniforms.flush(this.device.queue);
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
+    // WebGPU defers freeing a destroyed buffer until submitted work that uses it is done.
+    for (const b of this.retired) b.destroy();
+    this.retired = [];
     this.dispatches = 0;
     this.batch++;
     const oom = this.device.popErrorScope();
     const validation = this.device.popErrorScope();
     this.pendingErrors.push(oom, validation);
+    // Without reads (a long run of steps) keep the list short: fold it into its first error.
+    if (this.pendingErrors.length > 64) {
+      const all = this.pendingErrors;
+      this.pendingErrors = [Promise.all(all).then((errors) => errors.find((e) => e !== null) ?? null)];
+    }
   }
 
   /** Reads `bytes` bytes from the start of a buffer, after all recorded work. */
@@ -189,13 +212,15 @@ export class GpuRuntime {
 
   private openPass(): GPUComputePassEncoder {
     this.beginBatch();
-    this.pass ??= this.encoder!.beginComputePass();
+    this.pass ??= this.encoder!.beginComputePass(this.passTimer?.begin());
     return this.pass;
   }
 
   private closePass(): void {
-    this.pass?.end();
+    if (!this.pass) return;
+    this.pass.end();
     this.pass = null;
+    this.passTimer?.end(this.encoder!);
   }
 
   private async checkErrors(): Promise<void> {
@@ -204,7 +229,9 @@ export class GpuRuntime {
     const errors = (await Promise.all(pending)).filter((e): e is GPUError => e !== null);
     if (errors.length > 0) {
       const kind = errors[0].constructor.name === 'GPUOutOfMemoryError' ? 'out of GPU memory' : 'WebGPU rejected the work';
-      throw new GpuError(`${kind}: ${errors.map((e) => e.message).join('\n')}`);
+      // The rejected batch's other results were never computed: nothing read later may be trusted.
+      this.fatal = new GpuError(`${kind}: ${errors.map((e) => e.message).join('\n')}\n(the GPU runtime cannot continue: shutdown() and init() start a new one)`);
+      throw this.fatal;
     }
     if (this.fatal) throw this.fatal;
   }

@@ -52,8 +52,7 @@ export function apply<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P):
     return new Tensor(storages[0], outShape, { node, requiresGrad: true });
   }
   for (const a of aux) a.dispose();
-  // A view holds the same values, so it keeps the host copy that value checks (labels) rely on.
-  return new Tensor(storages[0], outShape, { hostValues: spec.kind === 'view' ? inputs[0].hostValues : null });
+  return new Tensor(storages[0], outShape);
 }
 
 function recordNode<P>(
@@ -72,15 +71,38 @@ function recordNode<P>(
     needsGrad,
   };
   const rule = spec.backward!;
+  const saved = [...ctx.inputs, ctx.output];
+  const versions = saved.map((t) => t.storage.version);
   let released = false;
+  let holders = 1; // the output tensor
+  for (const t of inputs) t.node?.retain();
+  const freeSaved = () => {
+    if (released) return;
+    released = true;
+    for (const t of [...ctx.inputs, ctx.output, ...aux]) t.dispose();
+  };
   return {
     op: spec.name,
     inputs,
     get released() {
       return released;
     },
+    freeSaved,
+    retain() {
+      holders++;
+    },
+    release() {
+      if (--holders > 0) return;
+      freeSaved();
+      for (const t of inputs) t.node?.release();
+    },
     backward(grad) {
-      if (released) fail(spec.name, 'cannot backward through this op: its graph was freed (by an earlier backward(), or by disposing its output)');
+      if (released) fail(spec.name, 'cannot backward through this op: its graph was freed (by an earlier backward(), or by disposing every tensor that held it)');
+      const changed = saved.findIndex((t, i) => t.storage.version !== versions[i]);
+      if (changed >= 0) {
+        const what = changed < inputs.length ? spec.inputs[changed] : 'its output';
+        fail(spec.name, `${what} of shape ${formatShape(saved[changed].shape)} was modified in place (an optimizer step or writeValues) after this op used it; compute the loss again before backward`);
+      }
       const grads = rule(ctx, grad);
       grads.forEach((g, i) => {
         if (g && formatShape(g.shape) !== formatShape(inputs[i].shape)) {
@@ -89,11 +111,6 @@ function recordNode<P>(
       });
       return grads;
     },
-    release() {
-      if (released) return;
-      released = true;
-      for (const t of [...ctx.inputs, ctx.output, ...aux]) t.dispose();
-    },
   };
 }
 
@@ -101,6 +118,8 @@ function recordNode<P>(
 export function checkUsable(op: string, arg: string, t: unknown): asserts t is Tensor {
   if (!(t instanceof Tensor)) fail(op, `${arg} must be a Tensor, got ${typeof t}`);
   if (t.isDisposed) fail(op, `${arg} of shape ${formatShape(t.shape)} was used after dispose()`);
+  const s = t.storage;
+  if (s.device === 'gpu' && s.runtime !== runtime()) fail(op, `${arg} of shape ${formatShape(t.shape)} lives on a GPU runtime that was shut down`);
 }
 
 function checkInputs(spec: AnyOpSpec, inputs: readonly Tensor[]): Device {

@@ -4,12 +4,12 @@
 // checks can rerun it.
 import { dropoutKeeps } from '../reference/softmax.js';
 import { nextSeed } from '../tensor/random.js';
-import { sizeOf } from '../tensor/shape.js';
+import { formatShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { mul } from './binary.js';
-import { checkNumber } from './errors.js';
-import { grid1d } from './launch.js';
+import { checkNumber, fail } from './errors.js';
+import { grid1d, MAX_RANK } from './launch.js';
 import { reshape } from './shape-ops.js';
 import type { KernelSpec } from './spec.js';
 
@@ -30,6 +30,8 @@ export const dropoutSpec: KernelSpec<Params> = {
   inputs: ['input'],
   shape([x], { p }) {
     checkNumber('dropout', 'p', p, { min: 0, max: 1 });
+    // Backward multiplies by the mask through the broadcasting ops, which index at most MAX_RANK dims.
+    if (x.length > MAX_RANK) fail('dropout', `at most ${MAX_RANK} dims are supported, got ${formatShape(x)}`);
     return x;
   },
   aux: ([x]) => [x],

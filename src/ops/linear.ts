@@ -1,4 +1,5 @@
 // linear(x, W, b) = x·Wᵀ + b, composed from matmul (reading W transposed, no copy) and add.
+import { scope } from '../tensor/scope.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply, checkUsable } from './apply.js';
@@ -19,8 +20,11 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
     checkUsable('linear', 'bias', bias);
     if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) fail('linear', `bias must have shape [${weight.shape[0]}], got ${formatShape(bias.shape)}`);
   }
-  const x = input.ndim === 1 ? reshape(input, [1, input.shape[0]]) : input;
-  const y = apply(matmulSpec, [x, weight], { transA: false, transB: true });
-  const out = bias ? add(y, bias) : y;
-  return input.ndim === 1 ? reshape(out, [weight.shape[0]]) : out;
+  // Intermediates are the caller's to never see: the scope frees them (autograd keeps what it saved).
+  return scope(() => {
+    const x = input.ndim === 1 ? reshape(input, [1, input.shape[0]]) : input;
+    const y = apply(matmulSpec, [x, weight], { transA: false, transB: true });
+    const out = bias ? add(y, bias) : y;
+    return input.ndim === 1 ? reshape(out, [weight.shape[0]]) : out;
+  });
 }

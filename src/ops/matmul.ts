@@ -1,5 +1,6 @@
 // Matrix product as torch.matmul: 2-D, batched with broadcast batch dims, and 1-D operands promoted
 // (vector @ matrix, matrix @ vector, dot). Kernel: kernels/wgsl/matmul.wgsl.
+import { scope } from '../tensor/scope.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import { matmulReference } from '../reference/matmul.js';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf, type Shape } from '../tensor/shape.js';
@@ -172,8 +173,11 @@ export function matmul(input: Tensor, other: Tensor): Tensor {
   if (ka !== kb) mismatch(a, b, ka, kb, NO_TRANSPOSE);
   if (a.length > 1 && b.length > 1) return apply(matmulSpec, [input, other], NO_TRANSPOSE);
 
-  const out = apply(matmulSpec, [a.length === 1 ? reshape(input, [1, ka]) : input, b.length === 1 ? reshape(other, [kb, 1]) : other], NO_TRANSPOSE);
-  const s = out.shape;
-  if (a.length === 1 && b.length === 1) return reshape(out, []);
-  return reshape(out, a.length === 1 ? [...s.slice(0, -2), s[s.length - 1]] : s.slice(0, -1));
+  // The promoting reshapes are temporaries the caller never sees: the scope frees them.
+  return scope(() => {
+    const out = apply(matmulSpec, [a.length === 1 ? reshape(input, [1, ka]) : input, b.length === 1 ? reshape(other, [kb, 1]) : other], NO_TRANSPOSE);
+    const s = out.shape;
+    if (a.length === 1 && b.length === 1) return reshape(out, []);
+    return reshape(out, a.length === 1 ? [...s.slice(0, -2), s[s.length - 1]] : s.slice(0, -1));
+  });
 }

@@ -2,6 +2,7 @@
 // Kernel: kernels/wgsl/reduce.wgsl. Also `sumToShape`, the one place where broadcast gradients
 // are summed back to their operand's shape.
 import { reduceReference, type ReduceKind } from '../reference/strided.js';
+import { scope } from '../tensor/scope.js';
 import { formatShape, sameShape, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
@@ -102,7 +103,7 @@ type Dims = number | readonly number[] | undefined;
 function reduce(spec: KernelSpec<Params>, x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   const list = dim === undefined ? x.shape.map((_, d) => d) : typeof dim === 'number' ? [dim] : dim;
   const dims = list.map((d) => normalizeDim(spec.name, 'dim', d, x.ndim)).sort((a, b) => a - b);
-  if (x.ndim === 0) return apply(spec, [reshape(x, [1])], { dims: [0], keepdim: false });
+  if (x.ndim === 0) return scope(() => apply(spec, [reshape(x, [1])], { dims: [0], keepdim: false }));
   return apply(spec, [x], { dims, keepdim });
 }
 

@@ -6,7 +6,7 @@ import { CpuStorage, GpuStorage } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 
 const MAX_CACHED = 1024;
-const cache = new WeakMap<GpuRuntime, Map<number, Tensor>>();
+const cache = new WeakMap<GpuRuntime, Map<number | '-0', Tensor>>();
 
 export function scalarLike(value: number, like: Tensor): Tensor {
   const s = like.storage;
@@ -17,7 +17,8 @@ export function scalarLike(value: number, like: Tensor): Tensor {
   const rt = runtime();
   let values = cache.get(rt);
   if (!values) cache.set(rt, (values = new Map()));
-  const key = Math.fround(value);
+  // Map keys treat -0 as +0, but 1 / -0 is -Infinity.
+  const key = Object.is(value, -0) ? '-0' : Math.fround(value);
   let t = values.get(key);
   if (!t) {
     if (values.size >= MAX_CACHED) {

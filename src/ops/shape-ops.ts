@@ -1,6 +1,7 @@
 // Shape ops. reshape/view/flatten/squeeze/unsqueeze share memory (tensors are always
 // contiguous); permute/transpose/expand copy through kernels/wgsl/strided_copy.wgsl.
 import { expandReference, permuteReference } from '../reference/strided.js';
+import { scope } from '../tensor/scope.js';
 import { broadcastShapes, broadcastStrides, formatShape, sameShape, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
@@ -106,6 +107,8 @@ export const reshape = (x: Tensor, shape: readonly number[]): Tensor => apply(re
 export const view = reshape;
 export const permute = (x: Tensor, dims: readonly number[]): Tensor => apply(permuteSpec, [x], { dims });
 export const expand = (x: Tensor, shape: readonly number[]): Tensor => apply(expandSpec, [x], { shape });
+/** A copy with its own memory: a 1-D expand of a flat view, so any rank works. */
+export const clone = (x: Tensor): Tensor => scope(() => reshape(expand(reshape(x, [x.size]), [x.size]), x.shape));
 
 /** Swaps two dims (a copy: tensors stay contiguous). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {

@@ -1,11 +1,12 @@
 // softmax and log_softmax along one dim. Kernel: kernels/wgsl/softmax.wgsl (LOG picks which);
 // backward rules are composed from elementwise ops and sum.
 import { rowsAround, softmaxReference } from '../reference/softmax.js';
+import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { mul, sub } from './binary.js';
-import { normalizeDim } from './errors.js';
-import { grid1d } from './launch.js';
+import { fail, normalizeDim } from './errors.js';
+import { grid1d, MAX_RANK } from './launch.js';
 import { sum } from './reduce.js';
 import type { BackwardRule, KernelSpec, Sample } from './spec.js';
 import { exp } from './unary.js';
@@ -31,6 +32,8 @@ function makeSpec(name: 'softmax' | 'log_softmax', backward: BackwardRule<Params
     inputs: ['input'],
     shape([x], { dim }) {
       normalizeDim(name, 'dim', dim, x.length);
+      // Backward goes through the broadcasting ops, which index at most MAX_RANK dims.
+      if (x.length > MAX_RANK) fail(name, `at most ${MAX_RANK} dims are supported, got ${formatShape(x)}`);
       return x;
     },
     gpu(rt, [x], [out], { dim }) {

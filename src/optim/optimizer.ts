@@ -79,8 +79,8 @@ export abstract class Optimizer<O extends BaseOptions> {
     for (const { i, param, grad } of ready) {
       const slot = (this.slots[i] ??= { step: 0, state: this.stateNames.map(() => keep(zeros(param.shape, { device: param.device, float64: isFloat64(param.storage) }))) });
       slot.step++;
-      // A host copy (made when requiresGrad was set after creation) would go stale.
-      param.hostValues = null;
+      // In place: a host copy goes stale, and graphs that saved this parameter must not backward.
+      param.storage.modified();
       if (param.size === 0) continue;
       const ps = param.storage;
       const common = { label: `${this.name} step (params[${i}])`, n: param.size, step: slot.step };

@@ -2,7 +2,7 @@
 import { runtime } from '../gpu/context.js';
 import { random, randomNormal } from './random.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
-import { CpuStorage, GpuStorage, type Device, type HostArray } from './storage.js';
+import { CpuStorage, GpuStorage, type Device, type HostArray, type Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
 export interface CreateOptions {
@@ -72,7 +72,9 @@ export function writeValues(t: Tensor, values: ArrayLike<number>): void {
   const s = t.storage;
   if (s.device === 'cpu') s.data.set(values);
   else s.runtime.write(s.buffer, values instanceof Float32Array ? values : Float32Array.from(values));
-  t.hostValues = null;
+  s.modified();
+  // The new values are at hand: keep value checks (class labels) working on them.
+  if (values.length <= HOST_COPY_LIMIT && !t.requiresGrad) s.hostValues = Float32Array.from(values);
 }
 
 const HOST_COPY_LIMIT = 1 << 16;
@@ -82,17 +84,19 @@ function fromHost(values: HostArray, shape: Shape, options: CreateOptions): Tens
   // Small tensors (class labels) keep a host copy so ops can check their values without a GPU read.
   // Trainable tensors are updated in place by optimizers, so a host copy would go stale.
   const hostValues = values.length <= HOST_COPY_LIMIT && !options.requiresGrad ? Float32Array.from(values) : null;
-  const init = { requiresGrad: options.requiresGrad ?? false, hostValues };
+  let storage: Storage;
   if (device === 'cpu') {
-    const data = options.float64 ? Float64Array.from(values) : Float32Array.from(values);
-    return new Tensor(new CpuStorage(data), shape, init);
+    storage = new CpuStorage(options.float64 ? Float64Array.from(values) : Float32Array.from(values));
+  } else {
+    const rt = runtime();
+    const f32 = values instanceof Float32Array ? values : Float32Array.from(values);
+    const n = sizeOf(shape);
+    const buffer = rt.acquire(Math.max(1, n) * 4, 'tensor');
+    if (n > 0) rt.write(buffer, f32.subarray(0, n));
+    storage = new GpuStorage(rt, buffer, n);
   }
-  const rt = runtime();
-  const f32 = values instanceof Float32Array ? values : Float32Array.from(values);
-  const n = sizeOf(shape);
-  const buffer = rt.acquire(Math.max(1, n) * 4, 'tensor');
-  if (n > 0) rt.write(buffer, f32.subarray(0, n));
-  return new Tensor(new GpuStorage(rt, buffer, n), shape, init);
+  storage.hostValues = hostValues;
+  return new Tensor(storage, shape, { requiresGrad: options.requiresGrad ?? false });
 }
 
 function checkedSize(op: string, shape: Shape): number {

@@ -7,6 +7,16 @@ export type HostArray = Float32Array | Float64Array;
 
 abstract class Counted {
   private refs = 1;
+  /** Bumped by every in-place write, so autograd can tell that a saved tensor changed. */
+  version = 0;
+  /** Host copy of the values, for small tensors made from host data; dropped by in-place writes. */
+  hostValues: HostArray | null = null;
+
+  /** Records an in-place write: the host copy is stale and saved versions no longer match. */
+  modified(): void {
+    this.version++;
+    this.hostValues = null;
+  }
 
   retain(): this {
     if (this.refs <= 0) throw new Error('internal: retaining freed storage');

@@ -9,8 +9,6 @@ import type { Device, HostArray, Storage } from './storage.js';
 export interface TensorInit {
   requiresGrad?: boolean;
   node?: GradNode | null;
-  /** The values this tensor was made from on the host, kept for checks that must not wait on the GPU (class labels). */
-  hostValues?: HostArray | null;
   /** Internal handles (what autograd saves) are owned by their node, not by a scope. */
   untracked?: boolean;
 }
@@ -23,8 +21,6 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The op that made this tensor, when it was recorded for backward. */
   readonly node: GradNode | null;
-  /** Host copy of the values, for small tensors made from host data; cleared by in-place writes. */
-  hostValues: HostArray | null;
   private storageRef: Storage | null;
 
   constructor(storage: Storage, shape: Shape, init: TensorInit = {}) {
@@ -33,7 +29,6 @@ export class Tensor {
     this.size = sizeOf(shape);
     this.node = init.node ?? null;
     this.requiresGrad = init.requiresGrad ?? false;
-    this.hostValues = init.hostValues ?? null;
     if (storage.length < this.size) throw new Error(`internal: storage of ${storage.length} elements for shape ${formatShape(shape)}`);
     if (!init.untracked) track(this);
   }
@@ -49,6 +44,11 @@ export class Tensor {
 
   get isDisposed(): boolean {
     return this.storageRef === null;
+  }
+
+  /** Host copy of the values, kept for small tensors made from host data so checks (class labels) need no GPU read. */
+  get hostValues(): HostArray | null {
+    return this.storageRef?.hostValues ?? null;
   }
 
   get ndim(): number {

@@ -42,13 +42,17 @@ describe('GPU runtime', () => {
     expect(runtime().memory().freeBuffers).toBe(freeBuffers);
   });
 
-  it('turns a WebGPU validation error into a thrown GpuError naming the op', async () => {
+  it('turns a WebGPU validation error into a thrown GpuError naming the op, and trusts nothing after it', async () => {
     const rt = runtime();
     const buffer = rt.acquire(16, 'test');
+    const x = tensor([1, 2, 3]);
+    const y = add(x, 1); // recorded in the same batch as the broken dispatch: never computed
     // A storage binding missing: the kernel needs three buffers.
     rt.dispatch({ kernel: 'unary', label: 'broken_op', constants: { OP: 0 }, params: (p) => p.u32(4).f32(0), buffers: [buffer], workgroups: [1] });
     await expect(rt.read(buffer, 16)).rejects.toThrow(/broken_op/);
-    rt.release(buffer);
+    await expect(y.toArray()).rejects.toThrow(/broken_op[\s\S]*cannot continue/);
+    shutdown();
+    await init();
   });
 
   it('refuses a buffer over the device limit with the op name and sizes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noGrad, randn, scope } from '../../src/index.js';
+import { crossEntropy, noGrad, randn, scope, tensor } from '../../src/index.js';
 import { traceShapes } from '../../src/layers/module.js';
 import { presets, type PresetName } from '../../src/models/presets.js';
 import { useGpu } from '../support/gpu.js';
@@ -53,6 +53,22 @@ describe('tutorial presets', () => {
     for (const name of ['mlp', 'small-cnn'] as const) {
       const model = presets[name]();
       scope(() => noGrad(() => expect(model.forward(randn([3, 1, 28, 28])).shape).toEqual([3, 10])));
+      model.dispose();
+    }
+  });
+
+  it('every parameter of every preset gets a non-zero gradient from one backward', async () => {
+    for (const name of Object.keys(presets) as PresetName[]) {
+      const model = presets[name]();
+      await scope(async () => {
+        const loss = crossEntropy(model.forward(randn([2, 1, 28, 28])), tensor([3, 7]));
+        loss.backward();
+        for (const [param, t] of model.namedParameters()) {
+          expect(t.grad, `${name} ${param}`).not.toBeNull();
+          const g = await t.grad!.toArray();
+          expect(g.some((v) => v !== 0), `${name} ${param} has an all-zero gradient`).toBe(true);
+        }
+      });
       model.dispose();
     }
   });

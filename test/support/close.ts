@@ -18,15 +18,16 @@ export const FLOAT32: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, what: string): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   let scale = 1;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  for (let i = 0; i < expected.length; i++) if (Number.isFinite(expected[i])) scale = Math.max(scale, Math.abs(expected[i]));
   let worst = -1;
   let worstExcess = 0;
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
     const e = expected[i];
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (Object.is(a, e) || (Number.isNaN(e) && Number.isNaN(a))) continue;
+    // Non-finite values must match exactly; finite ones within the tolerance.
     const allowed = tol.atol * scale + tol.rtol * Math.abs(e);
-    const excess = Number.isNaN(a) || Number.isNaN(e) ? Infinity : Math.abs(a - e) - allowed;
+    const excess = !Number.isFinite(a) || !Number.isFinite(e) ? Infinity : Math.abs(a - e) - allowed;
     if (excess > worstExcess) {
       worstExcess = excess;
       worst = i;
