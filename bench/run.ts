@@ -1,0 +1,58 @@
+// `npm run bench` (quick: small sizes, few samples, a few training steps; minutes on a 2-core
+// machine without a GPU) or `npm run bench -- --full` (every size; meant for a real GPU).
+// Options: --only TEXT runs the groups whose name contains TEXT; --no-training; --no-kernels.
+// Prints the tables and writes every figure to bench/results/<date>-<quick|full>.json.
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { init, shutdown } from '../src/index.js';
+import { kernelGroups } from './kernels.js';
+import { runGroup, type Row, type RunOptions } from './measure.js';
+import { kernelTable, trainingTable } from './report.js';
+import { tfInfo } from './tfjs.js';
+import { trainingGroup } from './training.js';
+
+const { values: args } = parseArgs({
+  options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-training': { type: 'boolean', default: false }, 'no-kernels': { type: 'boolean', default: false } },
+});
+const fullRun = args.full;
+const kernelOptions: RunOptions = fullRun ? { warmup: 2, minSamples: 5, maxTime: 2 } : { warmup: 1, minSamples: 3, maxTime: 0.3 };
+// Training steps are long: a fixed small count in the quick run (each step is one sample).
+const trainingOptions: RunOptions = fullRun ? { warmup: 3, minSamples: 20, maxTime: 10 } : { warmup: 1, minSamples: 3, maxTime: 0 };
+
+const rt = await init();
+const started = new Date();
+const groups = [...(args['no-kernels'] ? [] : kernelGroups(fullRun)), ...(args['no-training'] ? [] : [trainingGroup(fullRun)])].filter((g) => !args.only || g.name.includes(args.only));
+const rows: Row[] = [];
+for (const g of groups) rows.push(...(await runGroup(g, g.suite === 'training' ? trainingOptions : kernelOptions)));
+
+const kernels = rows.filter((r) => r.suite === 'kernels');
+const training = rows.filter((r) => r.suite === 'training');
+const tables = [kernels.length ? `Kernels\n\n${kernelTable(kernels)}` : '', training.length ? `Training\n\n${trainingTable(training)}` : ''].filter(Boolean).join('\n\n');
+console.log(`\n${tables}\n`);
+
+const git = (cmd: string) => { try { return execSync(`git ${cmd}`, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return null; } };
+const result = {
+  date: started.toISOString(),
+  mode: fullRun ? 'full' : 'quick',
+  commit: git('rev-parse HEAD'),
+  dirty: (git('status --porcelain') ?? '') !== '',
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30, node: process.version, platform: process.platform },
+  adapter: rt.adapter,
+  timestampQuery: rt.device.features.has('timestamp-query'),
+  tfjs: await tfInfo().catch((e: Error) => ({ error: e.message })),
+  options: { kernels: kernelOptions, training: trainingOptions },
+  rows,
+  tables,
+};
+const dir = join(dirname(fileURLToPath(import.meta.url)), '../../bench/results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}-${result.mode}.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`wrote ${file}`);
+shutdown();
+// TF.js's webgpu device and wasm module keep handles open.
+process.exit(0);

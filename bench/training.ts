@@ -1,0 +1,89 @@
+// Training benchmark: the tutorial `cnn` (seed 000) at batch 100 with Adam 1e-3 on MNIST, this
+// engine on the GPU next to the same model written with TensorFlow.js ops. Figures are per step
+// after warm-up; seconds per epoch are projected from them (MNIST's 60,000 images).
+import { Adam, crossEntropy, DataLoader, loadMnist, manualSeed } from '../src/index.js';
+import { presets } from '../src/models/presets.js';
+import type * as Tf from '@tensorflow/tfjs-core';
+import type { Case, Group, Impl } from './measure.js';
+import { oursCase } from './ours.js';
+import { tfCase } from './tfjs.js';
+
+const BATCH = 100;
+const EPOCH_IMAGES = 60_000;
+
+/** Cycles through MNIST's training images in file order: host batches of [100, 784] pixels in 0–1 and labels. */
+function hostBatches() {
+  const { train } = loadMnist();
+  const pixels = 28 * 28;
+  let next = 0;
+  return () => {
+    if (next + BATCH > train.count) next = 0;
+    const x = new Float32Array(BATCH * pixels);
+    for (let i = 0; i < x.length; i++) x[i] = train.images[next * pixels + i] / 255;
+    const y = Float32Array.from(train.labels.subarray(next, next + BATCH));
+    next += BATCH;
+    return { x, y };
+  };
+}
+
+function oursTraining(): Case {
+  return oursCase('gpu', () => {
+    manualSeed(777);
+    const model = presets.cnn();
+    const opt = new Adam(model.parameters(), { lr: 1e-3 });
+    const { train } = loadMnist();
+    const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true });
+    let batches = loader[Symbol.iterator]();
+    return {
+      // A step as the training loop runs it: upload the batch, forward, backward, Adam.
+      run() {
+        let b = batches.next();
+        if (b.done) b = (batches = loader[Symbol.iterator]()).next();
+        const { x, y } = b.value;
+        const loss = crossEntropy(model.forward(x), y);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        x.dispose();
+        y.dispose();
+      },
+      dispose: () => model.parameters().forEach((p) => p.dispose()),
+    };
+  });
+}
+
+/** The same network with tf ops, NHWC: conv 1→32 k3 p1, relu, maxpool 2, conv 32→64, relu, maxpool 2, dense 3136→10. */
+function tfTraining(backend: 'webgpu' | 'wasm' | 'cpu'): Case {
+  return tfCase(backend, (tf) => {
+    const glorot = (shape: number[], fanIn: number, fanOut: number) => tf.variable(tf.randomUniform(shape, -Math.sqrt(6 / (fanIn + fanOut)), Math.sqrt(6 / (fanIn + fanOut))));
+    const w1 = glorot([3, 3, 1, 32], 9, 288), b1 = tf.variable(tf.zeros([32]));
+    const w2 = glorot([3, 3, 32, 64], 288, 576), b2 = tf.variable(tf.zeros([64]));
+    const w3 = glorot([3136, 10], 3136, 10), b3 = tf.variable(tf.zeros([10]));
+    const vars = [w1, b1, w2, b2, w3, b3];
+    const opt = tf.train.adam(1e-3);
+    const next = hostBatches();
+    const block = (x: Tf.Tensor4D, w: Tf.Tensor4D, b: Tf.Tensor): Tf.Tensor4D => tf.maxPool(tf.relu(tf.add(tf.conv2d(x, w, 1, 'same'), b)) as Tf.Tensor4D, 2, 2, 'valid');
+    return {
+      run() {
+        const { x, y } = next();
+        const images = tf.tensor4d(x, [BATCH, 28, 28, 1]);
+        const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), 10);
+        opt.minimize(() => {
+          const h = block(block(images, w1 as Tf.Variable<Tf.Rank.R4>, b1), w2 as Tf.Variable<Tf.Rank.R4>, b2);
+          const logits = tf.add(tf.matMul(tf.reshape(h, [BATCH, 3136]), w3), b3);
+          return tf.losses.softmaxCrossEntropy(onehot, logits) as Tf.Scalar;
+        }, false, vars);
+      },
+      dispose: () => (tf.dispose(vars), opt.dispose()),
+    };
+  });
+}
+
+export function trainingGroup(fullRun: boolean): Group {
+  // TF.js's cpu backend takes over a minute per step here: only in --full.
+  const impls: Impl[] = fullRun ? ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] : ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm'];
+  const cases = impls.map((impl) => (impl === 'ours-gpu' ? oursTraining() : tfTraining(impl.slice('tfjs-'.length) as 'webgpu' | 'wasm' | 'cpu')));
+  return { suite: 'training', name: `cnn batch ${BATCH} Adam`, work: { images: BATCH }, cases };
+}
+
+export const epochSeconds = (msPerStep: number): number => (msPerStep / 1e3) * (EPOCH_IMAGES / BATCH);
