@@ -1,6 +1,7 @@
 // Reverse-mode differentiation: one topological pass from the output, each node's rule run once,
 // gradients summed where a tensor feeds several ops, leaf gradients accumulated into `.grad`,
 // and every node's saved tensors freed as soon as its rule has run.
+import { checkUsable } from '../ops/apply.js';
 import { add } from '../ops/binary.js';
 import { clone } from '../ops/shape-ops.js';
 import { ones } from '../tensor/create.js';
@@ -13,6 +14,7 @@ import type { GradNode } from './node.js';
 export function backward(root: Tensor, gradient?: Tensor): void {
   if (!root.requiresGrad) throw new Error(`backward: the tensor of shape ${formatShape(root.shape)} does not require grad (no input had requiresGrad, or it was made under noGrad)`);
   if (!gradient && root.size !== 1) throw new Error(`backward: a gradient can be implied only for a one-element output, got shape ${formatShape(root.shape)}; pass one`);
+  if (gradient) checkUsable('backward', 'gradient', gradient);
   if (gradient && !sameShape(gradient.shape, root.shape)) throw new Error(`backward: gradient shape ${formatShape(gradient.shape)} does not match output shape ${formatShape(root.shape)}`);
 
   noGrad(() => {

@@ -71,6 +71,7 @@ function recordNode<P>(
     needsGrad,
   };
   const rule = spec.backward!;
+  // Every saved tensor is checked, not only those the rule reads: stricter than PyTorch, never wrong.
   const saved = [...ctx.inputs, ctx.output];
   const versions = saved.map((t) => t.storage.version);
   let released = false;

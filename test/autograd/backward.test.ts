@@ -52,6 +52,15 @@ describe('backward', () => {
     });
   });
 
+  it('names backward when the given gradient was disposed', () => {
+    scope(() => {
+      const x = tensor([1, 2], undefined, { requiresGrad: true });
+      const g = tensor([1, 1]);
+      g.dispose();
+      expect(() => mul(x, 2).backward(g)).toThrow(/^backward: gradient of shape \[2\] was used after dispose\(\)/);
+    });
+  });
+
   it('refuses to imply the gradient of a non-scalar output', () => {
     scope(() => {
       const x = tensor([1, 2], undefined, { requiresGrad: true });

@@ -102,4 +102,13 @@ describe('dropout', () => {
       expect(() => dropout(nonZero([2]), Number.NaN)).toThrow(/^dropout: p must be a finite number/);
     });
   });
+
+  it('rejects more than 8 dims up front, naming the op', () => {
+    // Backward multiplies by the mask through mul, which indexes at most 8 dims: accepting rank 9
+    // here would fail only later, inside backward.
+    scope(() => {
+      const x = tensor(new Float32Array(6), [1, 1, 1, 1, 1, 1, 1, 2, 3], { requiresGrad: true });
+      expect(() => dropout(x, 0.5)).toThrow(/^dropout: at most 8 dims are supported, got \[1, 1, 1, 1, 1, 1, 1, 2, 3\]/);
+    });
+  });
 });

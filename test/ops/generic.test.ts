@@ -59,19 +59,20 @@ describe.each(registry.filter((s) => !only || only.includes(s.name)).map((s) => 
     }
   });
 
-  it('frees every buffer it allocates, forward and backward', async () => {
-    const sample = spec.samples[0];
-    const s = sampleValues(spec, sample, 1);
-    const run = () =>
-      scope(() => {
-        const inputs = s.inputs.map((inp, i) => tensor(s.values[i], inp.shape, { requiresGrad: spec.backward !== null && inp.grad !== false }));
-        const out = apply(spec, inputs, sample.params);
-        if (out.requiresGrad) out.backward(tensor(s.projection, out.shape));
-      });
-    run(); // first run caches constants
-    const before = liveBuffers();
-    run();
-    expect(liveBuffers()).toBe(before);
+  it('frees every buffer it allocates, forward and backward, on every sample', () => {
+    spec.samples.forEach((sample, k) => {
+      const s = sampleValues(spec, sample, 1 + k);
+      const run = () =>
+        scope(() => {
+          const inputs = s.inputs.map((inp, i) => tensor(s.values[i], inp.shape, { requiresGrad: spec.backward !== null && inp.grad !== false }));
+          const out = apply(spec, inputs, sample.params);
+          if (out.requiresGrad) out.backward(tensor(s.projection, out.shape));
+        });
+      run(); // first run caches constants
+      const before = liveBuffers();
+      run();
+      expect(liveBuffers(), sample.note ?? `sample ${k}`).toBe(before);
+    });
   });
 
   (spec.invalid ?? []).forEach((bad, k) => {

@@ -57,6 +57,16 @@ describe('softmax', () => {
       expect(() => logSoftmax(tensor([[1, 2]]), -3)).toThrow(/^log_softmax: dim -3 is out of range for a tensor of rank 2/);
     });
   });
+
+  it('rejects more than 8 dims up front, naming the op', () => {
+    // Backward goes through mul and sum, which index at most 8 dims: accepting rank 9 here would
+    // fail only later, inside backward, naming an op the caller never called.
+    scope(() => {
+      const x = tensor(new Float32Array(6), [1, 1, 1, 1, 1, 1, 1, 2, 3], { requiresGrad: true });
+      expect(() => softmax(x)).toThrow(/^softmax: at most 8 dims are supported, got \[1, 1, 1, 1, 1, 1, 1, 2, 3\]/);
+      expect(() => logSoftmax(x)).toThrow(/^log_softmax: at most 8 dims are supported/);
+    });
+  });
 });
 
 describe('log_softmax', () => {

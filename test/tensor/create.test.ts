@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { full, manualSeed, rand, randn, scope, tensor, zeros } from '../../src/index.js';
+import { full, manualSeed, rand, randn, scope, sum, tensor, zeros } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -39,6 +39,15 @@ describe('creating tensors', () => {
       expect(c.device).toBe('cpu');
       const back = await c.to('gpu');
       expect(Array.from(await back.toArray())).toEqual([1.5, 2.5]);
+    });
+  });
+
+  it('makes and reads back empty tensors', async () => {
+    // Zero elements still get a (one-element) buffer: WebGPU has no zero-size bindings.
+    await scope(async () => {
+      expect(Array.from(await zeros([0, 3]).toArray())).toEqual([]);
+      expect(Array.from(await tensor([]).toArray())).toEqual([]);
+      expect(Array.from(await sum(zeros([0, 3]), 0).toArray())).toEqual([0, 0, 0]);
     });
   });
 });
