@@ -1,6 +1,6 @@
 // The built command line, run as a user runs it (npm test builds first).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +58,22 @@ describe('command line', () => {
       console.log(Array.from(await add(tensor([1, 2]), 1).toArray()).join(','));`);
     expect(r.code).toBe(0);
     expect(r.out.trim()).toBe('2,3');
+  });
+
+  it('Ctrl-C stops a run after the current step, keeps its finished epochs and exits 130', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-'));
+    const child = spawn(process.execPath, [cli, 'train', '--model', 'mlp', '--dataset', 'mnist', '--limit', '600', '--epochs', '100', '--out', out], { cwd: root });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = new Promise<number | null>((done) => child.on('exit', done));
+    // Interrupt once the first epoch's files are written.
+    while (!existsSync(join(out, 'metrics.jsonl'))) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    expect(await code).toBe(130);
+    expect(stderr).toMatch(/stopping after this step/);
+    const epochs = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+    expect(epochs).toBeGreaterThanOrEqual(1);
+    expect(epochs).toBeLessThan(100);
+    expect(existsSync(join(out, 'best.safetensors'))).toBe(true);
   });
 });
