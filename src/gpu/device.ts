@@ -25,16 +25,25 @@ const NO_ADAPTER = `no WebGPU adapter found. This engine runs on Vulkan through 
   and make sure XDG_RUNTIME_DIR is set.`;
 
 /**
- * Dawn's instance and adapter must stay reachable while their device lives: when the GC collects
- * them, Dawn tears down state the device still uses and the process dies in native code.
+ * One Dawn instance for the process, never released: when the GC collects an instance (or an
+ * adapter) while objects of its devices still exist — even destroyed ones awaiting finalisation
+ * after shutdown() — Dawn tears down state they use and the process dies in native code
+ * ("std::system_error: Invalid argument", futex/mutex aborts). Adapters are kept for the same reason.
  */
+let instance: GPU | null = null;
+let instanceFlags: string[] = [];
 const keepAlive = new Set<unknown>();
 
 export async function openDevice(options: DeviceOptions = {}) {
   // Mesa's Vulkan drivers refuse to start without a runtime dir; headless shells often lack one.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
   Object.assign(globalThis, globals);
-  const gpu = create(options.dawnFlags ?? []);
+  const flags = options.dawnFlags ?? [];
+  if (instance && JSON.stringify(flags) !== JSON.stringify(instanceFlags)) {
+    throw new GpuError(`the Dawn instance was created with flags ${JSON.stringify(instanceFlags)}; a process can have only one (got ${JSON.stringify(flags)})`);
+  }
+  instanceFlags = flags;
+  const gpu = (instance ??= create(flags));
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
   if (!adapter) throw new GpuError(NO_ADAPTER);
 
@@ -53,11 +62,7 @@ export async function openDevice(options: DeviceOptions = {}) {
       maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
     },
   });
-  keepAlive.add(gpu).add(adapter);
-  void device.lost.then(() => {
-    keepAlive.delete(gpu);
-    keepAlive.delete(adapter);
-  });
+  keepAlive.add(adapter).add(device);
   const info = adapter.info;
   const description: AdapterDescription = {
     vendor: info.vendor,
