@@ -4,9 +4,9 @@ import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../layers/module.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { add } from '../ops/binary.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { argmax } from '../ops/reduce.js';
+import { RunningSum } from './running-sum.js';
 import { keep, scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -25,23 +25,20 @@ export async function evaluate(model: Module, data: Dataset, indices: ArrayLike<
   model.eval();
   const loader = new DataLoader(data, { batchSize, shuffle: false, dropLast: false, indices: Uint32Array.from(indices) });
   const predictions: Tensor[] = [];
-  let lossSum: Tensor | null = null;
+  const lossSum = new RunningSum();
   try {
     noGrad(() => {
       for (const { x, y } of loader) {
         scope(() => {
           const logits = model.forward(x);
           predictions.push(keep(argmax(logits, 1)));
-          const batchLoss = crossEntropy(logits, y, { reduction: 'sum' });
-          const total = lossSum ? add(lossSum, batchLoss) : batchLoss;
-          lossSum?.dispose();
-          lossSum = keep(total);
+          lossSum.add(crossEntropy(logits, y, { reduction: 'sum' }));
         });
         x.dispose();
         y.dispose();
       }
     });
-    const [loss, ...preds] = await Promise.all([lossSum ? (lossSum as Tensor).item() : Promise.resolve(0), ...predictions.map((p) => p.toArray())]);
+    const [loss, ...preds] = await Promise.all([lossSum.read(), ...predictions.map((p) => p.toArray())]);
     const classes = data.classNames.length;
     const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
     let k = 0;
@@ -56,7 +53,7 @@ export async function evaluate(model: Module, data: Dataset, indices: ArrayLike<
     };
   } finally {
     for (const p of predictions) p.dispose();
-    (lossSum as Tensor | null)?.dispose();
+    lossSum.dispose();
     model.train(wasTraining);
   }
 }

@@ -18,16 +18,15 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { curvesSvg } from '../io/plots.js';
 import type { Module } from '../layers/module.js';
 import { presets } from '../models/presets.js';
-import { add } from '../ops/binary.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { Adam, AdamW } from '../optim/adam.js';
 import type { BaseOptions, Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { manualSeed, randomState, setRandomState } from '../tensor/random.js';
-import { keep, scope } from '../tensor/scope.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { scope } from '../tensor/scope.js';
 import { loadDataset } from './datasets.js';
 import { evaluate, type Evaluation } from './evaluate.js';
+import { RunningSum } from './running-sum.js';
 import type { TrainOptions } from './recipes.js';
 
 export interface EpochRecord {
@@ -150,7 +149,7 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
   model.train();
   const steps = loader.length;
   const started = performance.now();
-  let lossSum: Tensor | null = null;
+  const lossSum = new RunningSum();
   let lastReport = started;
   let step = 0;
   try {
@@ -160,9 +159,7 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
         optimizer.zeroGrad();
         backward(loss);
         optimizer.step();
-        const total = lossSum ? add(lossSum, loss) : loss;
-        lossSum?.dispose();
-        lossSum = keep(total);
+        lossSum.add(loss);
       });
       x.dispose();
       y.dispose();
@@ -170,7 +167,7 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
       if (signal?.aborted) return null;
       if (performance.now() - lastReport > PROGRESS_SECONDS * 1000 || step === steps) {
         // Steps are recorded ahead of the GPU; the read waits for it, so time is taken after.
-        const mean = (await (lossSum as unknown as Tensor).item()) / step;
+        const mean = (await lossSum.read()) / step;
         const now = performance.now();
         lastReport = now;
         if (!Number.isFinite(mean)) throw new TrainingError(`the training loss became ${mean} at epoch ${epoch}, step ${step}: lower the learning rate (the last good checkpoints are kept)`);
@@ -178,9 +175,9 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
         events.onProgress?.({ epoch, step, steps, loss: mean, imagesPerSecond: 1 / perImage, etaSeconds: perImage * (steps - step) * loader.batchSize });
       }
     }
-    return (await (lossSum as unknown as Tensor).item()) / steps;
+    return (await lossSum.read()) / steps;
   } finally {
-    (lossSum as Tensor | null)?.dispose();
+    lossSum.dispose();
   }
 }
 
