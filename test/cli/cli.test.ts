@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadMnist } from '../../src/data/mnist.js';
+import { encodePng } from '../../src/io/png.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/src/cli/main.js');
@@ -42,6 +44,13 @@ describe('command line', () => {
     const p = JSON.parse(run(['predict', '--checkpoint', out, '--index', '0', '--json', '--plot', join(out, 'p.svg')]).out);
     expect(p.trueLabel).toBe(7);
     expect(Object.values(p.probabilities as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(readFileSync(join(out, 'p.svg'), 'utf8')).toMatch(/^<svg/);
+    // The same test image as a PNG file gives the same prediction.
+    const image = loadMnist().test.images.subarray(0, 28 * 28);
+    writeFileSync(join(out, 'seven.png'), encodePng(image, 28, 28));
+    const fromFile = JSON.parse(run(['predict', '--checkpoint', out, '--image', join(out, 'seven.png'), '--json']).out);
+    expect(fromFile.predicted).toBe(p.predicted);
+    for (const [name, prob] of Object.entries(p.probabilities as Record<string, number>)) expect(fromFile.probabilities[name]).toBeCloseTo(prob, 5);
   });
 
   it('names a corrupt checkpoint and exits 1, leaving it in place', () => {
