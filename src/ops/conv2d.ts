@@ -15,12 +15,12 @@ import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { checkInt, checkRank, fail, pair } from './errors.js';
-import { grid1d } from './launch.js';
+import { grid1d, MAX_GROUPS } from './launch.js';
 import { sum } from './reduce.js';
 import type { CpuIo, InvalidSample, KernelSpec, Sample } from './spec.js';
 
 const OP = 'conv2d';
-/** Threads per workgroup in conv2d*.wgsl (their WG default). */
+/** Threads per workgroup in conv2d_backward_*.wgsl (their WG default). */
 const WG = 64;
 
 export type IntOrPair = number | readonly [number, number];
@@ -73,9 +73,37 @@ function packParams(p: ParamWriter, g: Geometry): void {
   p.u32(...g.input, O, OH, OW, g.groups, KH, KW, ...g.stride, ...g.padding, ...g.dilation);
 }
 
-/** Runs one of conv2d*.wgsl with a thread per element of its output. */
+/** Runs one of the conv2d_backward_*.wgsl kernels with a thread per element of its output. */
 function launch(rt: GpuRuntime, kernel: string, g: Geometry, threads: number, buffers: GPUBuffer[], constants?: Constants): void {
   rt.dispatch({ kernel, label: kernel, constants, params: (p) => packParams(p, g), buffers, workgroups: grid1d(threads, WG) });
+}
+
+/** Threads per workgroup (each computing 8 pixels) and most output channels per thread in conv2d.wgsl. */
+const FORWARD_WG = 64;
+const FORWARD_OB = 8;
+
+/**
+ * conv2d.wgsl: a thread per 8 output pixels and block of up to FORWARD_OB output channels of one
+ * group; grid x (wrapping into y) over the N·OH·OW pixels in tiles of 8·FORWARD_WG, z over
+ * groups × channel blocks.
+ */
+function launchForward(rt: GpuRuntime, g: Geometry, buffers: GPUBuffer[], withBias: boolean): void {
+  const [N, O, OH, OW] = g.output;
+  const [, , KH, KW] = g.weight;
+  if (N * O * OH * OW === 0) return; // nothing to write (and no channel block to size)
+  const perGroup = O / g.groups;
+  const ob = Math.min(FORWARD_OB, perGroup);
+  const blocks = g.groups * Math.ceil(perGroup / ob);
+  if (blocks > MAX_GROUPS) fail(OP, `${blocks} blocks of output channels (groups × ⌈channels per group / ${ob}⌉) exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
+  const [gx, gy] = grid1d(Math.ceil((N * OH * OW) / 8), FORWARD_WG);
+  rt.dispatch({
+    kernel: 'conv2d',
+    label: 'conv2d',
+    constants: { HAS_BIAS: withBias ? 1 : 0, WG: FORWARD_WG, KH, KW, OB: ob },
+    params: (p) => packParams(p, g),
+    buffers,
+    workgroups: [gx, gy, blocks],
+  });
 }
 
 /**
@@ -118,7 +146,7 @@ function conv2dSpecFor(withBias: boolean, samples: Sample<Conv2dOptions>[], inva
     gpu(rt, [x, w, b], [out], options) {
       const g = geometry(x.shape, w.shape, b?.shape ?? null, options);
       // Without a bias, HAS_BIAS = 0 and the weight buffer fills the unread bias binding.
-      launch(rt, 'conv2d', g, sizeOf(g.output), [x.buffer, w.buffer, (b ?? w).buffer, out.buffer], { HAS_BIAS: withBias ? 1 : 0 });
+      launchForward(rt, g, [x.buffer, w.buffer, (b ?? w).buffer, out.buffer], withBias);
     },
     cpu([x, w, b], [out], options) {
       conv2dReference(x, w, b ?? null, out, geometry(x.shape, w.shape, b?.shape ?? null, options));

@@ -90,11 +90,11 @@ function avgDivisor(op: string, o: AvgPool2dOptions): AvgDivisor {
 }
 
 /** One thread per element of `threads`; packs pool2d_common.wgsl's Params, which all four kernels share. */
-function dispatchPool(rt: GpuRuntime, kernel: string, label: string, g: Pool2dGeometry, threads: number, buffers: GPUBuffer[], avg?: AvgDivisor): void {
+function dispatchPool(rt: GpuRuntime, kernel: string, label: string, g: Pool2dGeometry, threads: number, buffers: GPUBuffer[], avg?: AvgDivisor, constants: Record<string, number> = {}): void {
   rt.dispatch({
     kernel,
     label,
-    constants: avg ? { COUNT_PAD: Number(avg.countIncludePad) } : {},
+    constants: avg ? { ...constants, COUNT_PAD: Number(avg.countIncludePad) } : constants,
     params: (p) => {
       p.u32(threads).i32(g.inH, g.inW, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW);
       // 0 tells the avg kernels to compute the divisor; the max kernels ignore it.
@@ -118,7 +118,14 @@ const maxPool2dBackwardSpec: KernelSpec<BackwardParams<MaxPool2dOptions>> = {
   inputs: ['grad', 'indices'],
   shape: (_, { input }) => input,
   gpu(rt, [grad, indices], [dx], { options, input }) {
-    dispatchPool(rt, 'max_pool2d_backward', 'max_pool2d backward', maxGeometry(input, options), sizeOf(input), [grad.buffer, indices.buffer, dx.buffer]);
+    const g = maxGeometry(input, options);
+    // Windows tiling the input exactly: a thread per window (see max_pool2d_backward.wgsl's TILED).
+    const tiled = g.sH === g.kH && g.sW === g.kW && g.pH === 0 && g.pW === 0 && g.dH === 1 && g.dW === 1 && g.outH * g.kH === g.inH && g.outW * g.kW === g.inW;
+    const threads = tiled ? g.planes * g.outH * g.outW : sizeOf(input);
+    dispatchPool(rt, 'max_pool2d_backward', 'max_pool2d backward', g, threads, [grad.buffer, indices.buffer, dx.buffer], undefined, {
+      TILED: Number(tiled),
+      TILE_2X2: Number(tiled && g.kH === 2 && g.kW === 2),
+    });
   },
   cpu([grad, indices], [dx], { options, input }) {
     maxPool2dBackwardReference(grad, indices, dx, maxGeometry(input, options));
