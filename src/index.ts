@@ -4,7 +4,7 @@ import './tensor/methods.js';
 export { init, runtime, shutdown } from './gpu/context.js';
 export { GpuError } from './gpu/errors.js';
 export { Tensor } from './tensor/tensor.js';
-export { tensor, zeros, ones, full, rand, randn, to } from './tensor/create.js';
+export { tensor, zeros, ones, zerosLike, onesLike, full, rand, randn, to } from './tensor/create.js';
 export { scope, keep } from './tensor/scope.js';
 export { manualSeed } from './tensor/random.js';
 export type { Shape } from './tensor/shape.js';

@@ -4,7 +4,7 @@
 import { checkUsable } from '../ops/apply.js';
 import { add } from '../ops/binary.js';
 import { clone } from '../ops/shape-ops.js';
-import { ones } from '../tensor/create.js';
+import { onesLike } from '../tensor/create.js';
 import { keep, scope } from '../tensor/scope.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -20,7 +20,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   noGrad(() => {
     // A leaf's .grad must own its memory (PyTorch's AccumulateGrad): the caller's gradient, and a
     // tensor a rule returns for two inputs, are copied rather than shared.
-    const seed = gradient ? keep(clone(gradient)) : keep(ones(root.shape, { device: root.device, float64: isFloat64(root) }));
+    const seed = gradient ? keep(clone(gradient)) : keep(onesLike(root));
     if (root.isLeaf) return accumulateLeaf(root, seed);
     const grads = new Map<Tensor, Tensor>([[root, seed]]);
     try {
@@ -90,9 +90,4 @@ function accumulate(existing: Tensor | undefined, g: Tensor): Tensor {
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   leaf.grad = accumulate(leaf.grad ?? undefined, g);
-}
-
-function isFloat64(t: Tensor): boolean {
-  const s = t.storage;
-  return s.device === 'cpu' && s.data instanceof Float64Array;
 }

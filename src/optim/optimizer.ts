@@ -5,7 +5,7 @@
 // can replace the per-parameter loop in `step()` without touching the bookkeeping.
 import type { GpuRuntime } from '../gpu/runtime.js';
 import { checkInt, checkNumber, fail } from '../ops/errors.js';
-import { tensor, zeros } from '../tensor/create.js';
+import { placementOf, tensor, zerosLike } from '../tensor/create.js';
 import { keep } from '../tensor/scope.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import type { CpuStorage, GpuStorage, HostArray, Storage } from '../tensor/storage.js';
@@ -77,7 +77,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     // Check every gradient first so that a bad one leaves no parameter half-updated.
     const ready = this.params.flatMap((param, i) => (param.grad ? [{ i, param, grad: this.checkedGrad(i, param, param.grad) }] : []));
     for (const { i, param, grad } of ready) {
-      const slot = (this.slots[i] ??= { step: 0, state: this.stateNames.map(() => keep(zeros(param.shape, { device: param.device, float64: isFloat64(param.storage) }))) });
+      const slot = (this.slots[i] ??= { step: 0, state: this.stateNames.map(() => keep(zerosLike(param))) });
       slot.step++;
       // In place: a host copy goes stale, and graphs that saved this parameter must not backward.
       param.storage.modified();
@@ -143,8 +143,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     dict.state.forEach((s, i) => {
       this.slots[i]?.state.forEach((t) => t.dispose());
       const param = this.params[i];
-      const options = { device: param.device, float64: isFloat64(param.storage) };
-      this.slots[i] = s && { step: s.step, state: this.stateNames.map((name) => keep(tensor(s.buffers[name], param.shape, options))) };
+      this.slots[i] = s && { step: s.step, state: this.stateNames.map((name) => keep(tensor(s.buffers[name], param.shape, placementOf(param)))) };
     });
   }
 
@@ -203,6 +202,3 @@ function checkParams(name: string, params: readonly Tensor[]): readonly Tensor[]
   return Object.freeze([...params]);
 }
 
-function isFloat64(s: Storage): boolean {
-  return s.device === 'cpu' && s.data instanceof Float64Array;
-}

@@ -2,7 +2,7 @@
 import { runtime } from '../gpu/context.js';
 import { random, randomNormal } from './random.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
-import { CpuStorage, GpuStorage, type Device, type HostArray, type Storage } from './storage.js';
+import { CpuStorage, GpuStorage, isFloat64, type Device, type HostArray, type Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
 export interface CreateOptions {
@@ -44,6 +44,19 @@ function filled(op: string, shape: Shape, value: number, options: CreateOptions)
   return fromHost(new Float32Array(checkedSize(op, shape)).fill(value), shape, options);
 }
 
+/** Options that make a tensor on the same device, and in the same precision, as `t`. */
+export function placementOf(t: Tensor): CreateOptions {
+  return { device: t.device, float64: isFloat64(t.storage) };
+}
+
+export function zerosLike(t: Tensor): Tensor {
+  return zeros(t.shape, placementOf(t));
+}
+
+export function onesLike(t: Tensor): Tensor {
+  return ones(t.shape, placementOf(t));
+}
+
 /** Uniform in [low, high), from the seeded generator (see manualSeed). */
 export function rand(shape: Shape, options: CreateOptions & { low?: number; high?: number } = {}): Tensor {
   const { low = 0, high = 1 } = options;
@@ -63,7 +76,7 @@ export function randn(shape: Shape, options: CreateOptions = {}): Tensor {
 export async function to(t: Tensor, device: Device, options: { float64?: boolean } = {}): Promise<Tensor> {
   const s = t.storage;
   const values = s.device === 'cpu' ? s.data : await t.toArray();
-  return fromHost(values, t.shape, { device, float64: options.float64 ?? (s.device === 'cpu' && s.data instanceof Float64Array) });
+  return fromHost(values, t.shape, { device, float64: options.float64 ?? isFloat64(s) });
 }
 
 /** Overwrites a tensor's values in place (loading weights, initialisers). Ordered after recorded GPU work. */
@@ -74,16 +87,19 @@ export function writeValues(t: Tensor, values: ArrayLike<number>): void {
   else s.runtime.write(s.buffer, values instanceof Float32Array ? values : Float32Array.from(values));
   s.modified();
   // The new values are at hand: keep value checks (class labels) working on them.
-  if (values.length <= HOST_COPY_LIMIT && !t.requiresGrad) s.hostValues = Float32Array.from(values);
+  s.hostValues = hostCopy(values, t.requiresGrad);
 }
 
-const HOST_COPY_LIMIT = 1 << 16;
+/**
+ * Small tensors (class labels) keep a host copy so ops can check their values without a GPU read.
+ * Trainable tensors are updated in place by optimizers, so theirs would go stale: none.
+ */
+function hostCopy(values: ArrayLike<number>, requiresGrad: boolean): Float32Array | null {
+  return values.length <= 1 << 16 && !requiresGrad ? Float32Array.from(values) : null;
+}
 
 function fromHost(values: HostArray, shape: Shape, options: CreateOptions): Tensor {
   const device = options.device ?? 'gpu';
-  // Small tensors (class labels) keep a host copy so ops can check their values without a GPU read.
-  // Trainable tensors are updated in place by optimizers, so a host copy would go stale.
-  const hostValues = values.length <= HOST_COPY_LIMIT && !options.requiresGrad ? Float32Array.from(values) : null;
   let storage: Storage;
   if (device === 'cpu') {
     storage = new CpuStorage(options.float64 ? Float64Array.from(values) : Float32Array.from(values));
@@ -95,7 +111,7 @@ function fromHost(values: HostArray, shape: Shape, options: CreateOptions): Tens
     if (n > 0) rt.write(buffer, f32.subarray(0, n));
     storage = new GpuStorage(rt, buffer, n);
   }
-  storage.hostValues = hostValues;
+  storage.hostValues = hostCopy(values, options.requiresGrad ?? false);
   return new Tensor(storage, shape, { requiresGrad: options.requiresGrad ?? false });
 }
 

@@ -64,3 +64,8 @@ export class CpuStorage extends Counted {
 }
 
 export type Storage = GpuStorage | CpuStorage;
+
+/** CPU reference storage computing in float64 (for gradient checks). */
+export function isFloat64(s: Storage): boolean {
+  return s.device === 'cpu' && s.data instanceof Float64Array;
+}
