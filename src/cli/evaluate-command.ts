@@ -2,8 +2,8 @@
 import type { DatasetName } from '../train/recipes.js';
 import { recipes } from '../train/recipes.js';
 import { loadDataset } from '../train/datasets.js';
+import { evenSample } from '../data/split.js';
 import { evaluate } from '../train/evaluate.js';
-import { evenSample } from '../train/trainer.js';
 import { init } from '../gpu/context.js';
 import { helpText, parseOptions, type OptionTable } from './args.js';
 import { modelFromCheckpoint } from './checkpoint-model.js';

@@ -17,3 +17,12 @@ export function splitIndices(count: number, valFraction: number, seed: number): 
   const order = shuffleInPlace(range(count), mulberry32(seed));
   return { train: order.slice(nVal), val: order.slice(0, nVal) };
 }
+
+/**
+ * At most `limit` indices spread evenly over the list: data sets stored by class (Fashion-MNIST's
+ * test set here) keep every class in a subset.
+ */
+export function evenSample(indices: number[], limit?: number): number[] {
+  if (limit === undefined || limit >= indices.length) return indices;
+  return Array.from({ length: limit }, (_, i) => indices[Math.floor((i * indices.length) / limit)]);
+}

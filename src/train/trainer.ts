@@ -12,7 +12,7 @@ import { backward } from '../autograd/backward.js';
 import { DataLoader } from '../data/loader.js';
 import type { Dataset } from '../data/dataset.js';
 import { randomHorizontalFlip } from '../data/augment.js';
-import { splitIndices } from '../data/split.js';
+import { evenSample, splitIndices } from '../data/split.js';
 import { loadCheckpoint, loadOptimizerState, saveCheckpoint, saveOptimizerState } from '../io/checkpoint.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { curvesSvg } from '../io/plots.js';
@@ -186,15 +186,6 @@ function splits(train: Dataset, test: Dataset, options: TrainOptions) {
   const limit = (idx: ArrayLike<number>) => evenSample(Array.from(idx), options.limit);
   const testAll = Array.from({ length: test.count }, (_, i) => i);
   return { trainIdx: limit(trainAll), valIdx: limit(valAll), testIdx: limit(testAll) };
-}
-
-/**
- * At most `limit` indices spread evenly over the list: data sets stored by class (Fashion-MNIST's
- * test set here) keep every class in a subset.
- */
-export function evenSample(indices: number[], limit?: number): number[] {
-  if (limit === undefined || limit >= indices.length) return indices;
-  return Array.from({ length: limit }, (_, i) => indices[Math.floor((i * indices.length) / limit)]);
 }
 
 function makeOptimizer(o: TrainOptions, model: Module): Optimizer<BaseOptions> {

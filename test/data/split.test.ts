@@ -1,6 +1,6 @@
 // splitIndices: sizes as train_test_split(test_size=f), a partition, repeatable for a seed.
 import { describe, expect, it } from 'vitest';
-import { splitIndices } from '../../src/data/split.js';
+import { evenSample, splitIndices } from '../../src/data/split.js';
 
 describe('splitIndices', () => {
   it('holds out ceil(f·count) for validation, the Keras tutorial’s 48,000 / 12,000', () => {
@@ -25,5 +25,11 @@ describe('splitIndices', () => {
     expect(() => splitIndices(1, 0.5, 1)).toThrow('splitIndices: count must be an integer ≥ 2, got 1');
     expect(() => splitIndices(2, 0.9, 1)).toThrow('splitIndices: valFraction 0.9 of 2 leaves no training samples');
     expect(() => splitIndices(10, 0.5, Infinity)).toThrow('seed must be a finite number, got Infinity');
+  });
+
+  it('subsets keep every class of a split stored by class', () => {
+    const byClass = Array.from({ length: 100 }, (_, i) => i); // 10 classes of 10, in order
+    expect(new Set(evenSample(byClass, 10).map((i) => Math.floor(i / 10))).size).toBe(10);
+    expect(evenSample(byClass, 500)).toBe(byClass);
   });
 });

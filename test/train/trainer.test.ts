@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { recipes, type TrainOptions } from '../../src/train/recipes.js';
-import { evenSample, train, TrainingError } from '../../src/train/trainer.js';
+import { train, TrainingError } from '../../src/train/trainer.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -81,11 +81,5 @@ describe('training', () => {
     expect(result.stopReason).toBe('interrupted');
     expect(result.history.length).toBe(1);
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length).toBe(1);
-  });
-
-  it('subsets keep every class of a split stored by class', () => {
-    const byClass = Array.from({ length: 100 }, (_, i) => i); // 10 classes of 10, in order
-    expect(new Set(evenSample(byClass, 10).map((i) => Math.floor(i / 10))).size).toBe(10);
-    expect(evenSample(byClass, 500)).toBe(byClass);
   });
 });
