@@ -182,9 +182,11 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
 }
 
 function splits(train: Dataset, test: Dataset, options: TrainOptions) {
-  const { train: trainAll, val: valAll } = splitIndices(train.count, options.valFraction, options.seed);
+  const all = (count: number) => Array.from({ length: count }, (_, i) => i);
+  // valFraction 0: no validation set (best checkpoints then follow the training loss).
+  const { train: trainAll, val: valAll } = options.valFraction > 0 ? splitIndices(train.count, options.valFraction, options.seed) : { train: all(train.count), val: [] };
   const limit = (idx: ArrayLike<number>) => evenSample(Array.from(idx), options.limit);
-  const testAll = Array.from({ length: test.count }, (_, i) => i);
+  const testAll = all(test.count);
   return { trainIdx: limit(trainAll), valIdx: limit(valAll), testIdx: limit(testAll) };
 }
 

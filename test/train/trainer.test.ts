@@ -50,6 +50,13 @@ describe('training', () => {
     expect(weights(join(resumed, 'last.safetensors'))).toEqual(weights(join(straight, 'last.safetensors')));
   });
 
+  it('trains without a validation set when valFraction is 0, keeping the best by training loss', async () => {
+    const out = dir();
+    const result = await train(quick({ epochs: 1, limit: 200, valFraction: 0 }), out);
+    expect(result.history[0].val_loss).toBeNull();
+    expect(existsSync(join(out, 'best.safetensors'))).toBe(true);
+  });
+
   it('refuses to resume with other options', async () => {
     const out = dir();
     await train(quick({ epochs: 1, limit: 200 }), out);
