@@ -161,12 +161,14 @@ export class GpuRuntime {
     this.checkAlive();
     this.beginBatch();
     this.closePass();
-    const staging = this.readback.acquire(bytes, 'readback');
-    this.encoder!.copyBufferToBuffer(buffer, 0, staging, 0, Math.ceil(bytes / 4) * 4);
+    // Copies and mappings go in whole 4-byte words.
+    const span = Math.ceil(bytes / 4) * 4;
+    const staging = this.readback.acquire(span, 'readback');
+    this.encoder!.copyBufferToBuffer(buffer, 0, staging, 0, span);
     this.flush();
     try {
-      await staging.mapAsync(GPUMapMode.READ, 0, Math.ceil(bytes / 4) * 4);
-      const copy = staging.getMappedRange(0, Math.ceil(bytes / 4) * 4).slice(0, bytes);
+      await staging.mapAsync(GPUMapMode.READ, 0, span);
+      const copy = staging.getMappedRange(0, span).slice(0, bytes);
       staging.unmap();
       await this.checkErrors();
       return copy;
