@@ -5,7 +5,37 @@ export type Constants = Readonly<Record<string, number>>;
 
 export interface CachedPipeline {
   pipeline: GPUComputePipeline;
+  /** Shared by every constants variant of a kernel, so they share cached bind groups too. */
   layout: GPUBindGroupLayout;
+}
+
+export type StorageAccess = 'read' | 'read_write';
+
+const BINDING = /@group\(0\)\s*@binding\((\d+)\)\s*var<\s*(uniform|storage\s*,\s*read_write|storage\s*,\s*read|storage)\s*>/g;
+
+/**
+ * The storage bindings of a kernel, in binding order, from its WGSL: the runtime's contract is
+ * @binding(0) the uniform Params, then storage buffers at 1, 2, …. An explicit layout (instead
+ * of 'auto') lets binding 0 take a dynamic offset into the uniform arena, so bind groups can be
+ * cached and reused, and keeps bindings a shader does not read.
+ */
+export function storageBindings(kernel: string, source: string): StorageAccess[] {
+  const code = source.replace(/\/\/.*$/gm, '');
+  const found = new Map<number, string>();
+  for (const m of code.matchAll(BINDING)) {
+    const n = Number(m[1]);
+    if (found.has(n)) throw new Error(`kernel ${kernel}: @binding(${n}) is declared twice`);
+    found.set(n, m[2].replace(/\s+/g, ''));
+  }
+  if (found.get(0) !== 'uniform') throw new Error(`kernel ${kernel}: @binding(0) must be the var<uniform> Params`);
+  const access: StorageAccess[] = [];
+  for (let n = 1; n < found.size; n++) {
+    const kind = found.get(n);
+    if (kind === undefined) throw new Error(`kernel ${kernel}: bindings must be numbered 0 to ${found.size - 1} without gaps; @binding(${n}) is missing`);
+    if (kind === 'uniform') throw new Error(`kernel ${kernel}: only @binding(0) may be a uniform, @binding(${n}) is one too`);
+    access.push(kind === 'storage,read_write' ? 'read_write' : 'read');
+  }
+  return access;
 }
 
 /** Reads a file of kernels/wgsl by name; undefined when there is no such file. */
@@ -54,8 +84,14 @@ export const readWgsl: ReadWgsl = (file) => {
   }
 };
 
+interface Kernel {
+  module: GPUShaderModule;
+  layout: GPUBindGroupLayout;
+  pipelineLayout: GPUPipelineLayout;
+}
+
 export class PipelineCache {
-  private readonly sources = new Map<string, GPUShaderModule>();
+  private readonly kernels = new Map<string, Kernel>();
   private readonly pipelines = new Map<string, CachedPipeline>();
 
   constructor(private readonly device: GPUDevice) {}
@@ -65,12 +101,13 @@ export class PipelineCache {
     const key = `${kernel}|${names.map((n) => `${n}=${constants[n]}`).join(',')}`;
     let cached = this.pipelines.get(key);
     if (!cached) {
+      const { module, layout, pipelineLayout } = this.kernel(kernel);
       const pipeline = this.device.createComputePipeline({
         label: key,
-        layout: 'auto',
-        compute: { module: this.module(kernel), entryPoint: 'main', constants: constants as Record<string, number> },
+        layout: pipelineLayout,
+        compute: { module, entryPoint: 'main', constants: constants as Record<string, number> },
       });
-      cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
+      cached = { pipeline, layout };
       this.pipelines.set(key, cached);
     }
     return cached;
@@ -80,12 +117,26 @@ export class PipelineCache {
     return this.pipelines.size;
   }
 
-  private module(kernel: string): GPUShaderModule {
-    let module = this.sources.get(kernel);
-    if (!module) {
-      module = this.device.createShaderModule({ label: kernel, code: resolveIncludes(kernel, readWgsl) });
-      this.sources.set(kernel, module);
+  private kernel(name: string): Kernel {
+    let k = this.kernels.get(name);
+    if (!k) {
+      const code = resolveIncludes(name, readWgsl);
+      const entries: GPUBindGroupLayoutEntry[] = [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 0 } },
+        ...storageBindings(name, code).map((access, i): GPUBindGroupLayoutEntry => ({
+          binding: i + 1,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: access === 'read' ? 'read-only-storage' : 'storage' },
+        })),
+      ];
+      const layout = this.device.createBindGroupLayout({ label: name, entries });
+      k = {
+        module: this.device.createShaderModule({ label: name, code }),
+        layout,
+        pipelineLayout: this.device.createPipelineLayout({ label: name, bindGroupLayouts: [layout] }),
+      };
+      this.kernels.set(name, k);
     }
-    return module;
+    return k;
   }
 }

@@ -5,6 +5,7 @@
 // or on `flush()`. Nothing waits for the GPU except `read`. WebGPU errors raised while a batch was
 // recorded are caught by error scopes around it and rethrown from the next read, naming the
 // pipelines and bind groups (labelled by kernel and op) that failed.
+import { BindGroupCache } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import { openDevice, type AdapterDescription, type DeviceOptions } from './device.js';
 import { GpuError } from './errors.js';
@@ -47,6 +48,7 @@ export class GpuRuntime {
   private readonly pool: BufferPool;
   private readonly readback: BufferPool;
   private readonly uniforms: UniformArena;
+  readonly bindGroups: BindGroupCache;
   private readonly maxDispatches: number;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -71,6 +73,7 @@ export class GpuRuntime {
     this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, maxPooled, maxSize, retire);
     this.readback = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 << 20, device.limits.maxBufferSize, retire);
     this.uniforms = new UniformArena(device, 512);
+    this.bindGroups = new BindGroupCache(device, this.uniforms.buffer);
     this.maxDispatches = options.maxDispatchesPerSubmit ?? 256;
     device.addEventListener('uncapturederror', (event) => {
       this.fatal ??= new GpuError(`WebGPU error outside any op: ${(event as GPUUncapturedErrorEvent).error.message}`);
@@ -119,16 +122,12 @@ export class GpuRuntime {
     // Open the batch's error scopes before creating anything, so errors here name the op too.
     this.beginBatch();
     const { pipeline, layout } = this.pipelines.get(d.kernel, d.constants);
-    const slot = this.uniforms.write(d.params);
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.uniforms.buffer, offset: slot.offset, size: slot.size } }];
-    d.buffers.forEach((buffer, i) => {
-      entries.push({ binding: i + 1, resource: { buffer } });
-      this.lastUse.set(buffer, this.batch);
-    });
-    const bindGroup = this.device.createBindGroup({ label: `${d.label} (${d.kernel})`, layout, entries });
+    const offset = this.uniforms.write(d.params);
+    for (const buffer of d.buffers) this.lastUse.set(buffer, this.batch);
+    const bindGroup = this.bindGroups.get(`${d.label} (${d.kernel})`, layout, d.buffers);
     const pass = this.openPass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup, [offset]);
     const [x, y = 1, z = 1] = d.workgroups;
     pass.dispatchWorkgroups(x, y, z);
     this.dispatches++;
@@ -187,8 +186,8 @@ export class GpuRuntime {
     await this.checkErrors();
   }
 
-  memory(): PoolStats & { pipelines: number } {
-    return { ...this.pool.stats(), pipelines: this.pipelines.size };
+  memory(): PoolStats & { pipelines: number; bindGroups: number } {
+    return { ...this.pool.stats(), pipelines: this.pipelines.size, bindGroups: this.bindGroups.size };
   }
 
   /** Frees pooled (unused) buffers. */
@@ -202,6 +201,7 @@ export class GpuRuntime {
     this.destroyed = true;
     this.pool.trim();
     this.readback.trim();
+    this.bindGroups.clear();
     this.device.destroy();
   }
 

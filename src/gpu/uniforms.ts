@@ -80,15 +80,15 @@ export class UniformArena {
     return this.used === this.slots;
   }
 
-  /** Writes one dispatch's params; returns the byte offset and size of its slot. */
-  write(fill: (p: ParamWriter) => void): { offset: number; size: number } {
+  /** Writes one dispatch's params; returns the byte offset of its slot (bound as a dynamic offset). */
+  write(fill: (p: ParamWriter) => void): number {
     const offset = this.used * SLOT_BYTES;
     new Uint32Array(this.staging, offset, SLOT_BYTES / 4).fill(0);
     const w = this.writer.start(offset);
     fill(w);
     if (w.bytesWritten > SLOT_BYTES) throw new Error(`uniform params of ${w.bytesWritten} bytes exceed a ${SLOT_BYTES}-byte slot`);
     this.used++;
-    return { offset, size: Math.max(16, Math.ceil(w.bytesWritten / 16) * 16) };
+    return offset;
   }
 
   /** Uploads the slots written since the last flush and starts over. */

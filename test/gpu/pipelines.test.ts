@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readWgsl, resolveIncludes } from '../../src/gpu/pipelines.js';
+import { readWgsl, resolveIncludes, storageBindings } from '../../src/gpu/pipelines.js';
 
 /** A read callback over an in-memory folder. */
 const files = (entries: Record<string, string>) => (name: string) => entries[name];
@@ -46,6 +46,31 @@ describe('resolveIncludes', () => {
       const code = resolveIncludes(kernel, readWgsl);
       expect(code, kernel).not.toMatch(/^\s*#include/m);
       expect(code.match(/^struct Params\b/gm)?.length ?? 0, kernel).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('storageBindings', () => {
+  const decl = (n: number, kind: string) => `@group(0) @binding(${n}) var<${kind}> b${n}: array<f32>;`;
+
+  it('lists the storage bindings after the uniform, in binding order, ignoring comments', () => {
+    const code = [decl(2, 'storage, read_write'), '// @group(0) @binding(3) var<storage, read> gone: f32;', decl(0, 'uniform'), decl(1, 'storage,read'), decl(3, 'storage')].join('\n');
+    expect(storageBindings('k', code)).toEqual(['read', 'read_write', 'read']);
+  });
+
+  it('refuses kernels that break the binding contract, naming the kernel', () => {
+    expect(() => storageBindings('k', decl(0, 'storage, read'))).toThrow('kernel k: @binding(0) must be the var<uniform> Params');
+    expect(() => storageBindings('k', [decl(0, 'uniform'), decl(2, 'storage, read')].join('\n'))).toThrow(/^kernel k: bindings must be numbered 0 to 1 without gaps; @binding\(1\) is missing/);
+    expect(() => storageBindings('k', [decl(0, 'uniform'), decl(1, 'uniform')].join('\n'))).toThrow(/only @binding\(0\) may be a uniform/);
+    expect(() => storageBindings('k', [decl(0, 'uniform'), decl(0, 'uniform')].join('\n'))).toThrow(/@binding\(0\) is declared twice/);
+  });
+
+  it('reads every kernel on disk', () => {
+    const kernels = readdirSync(new URL('../../src/kernels/wgsl/', import.meta.url)).map((f) => f.replace(/\.wgsl$/, ''));
+    for (const kernel of kernels.filter((k) => !k.endsWith('_common'))) {
+      const code = resolveIncludes(kernel, readWgsl);
+      const declared = code.replace(/\/\/.*$/gm, '').match(/var<storage/g)?.length ?? 0;
+      expect(storageBindings(kernel, code).length, kernel).toBe(declared);
     }
   });
 });
