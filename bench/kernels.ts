@@ -38,7 +38,11 @@ function matmulOp(m: number, k: number, n: number): OpPair {
   };
 }
 
-type ConvPass = 'forward' | 'input grad' | 'weight grad';
+export type ConvPass = 'forward' | 'input grad' | 'weight grad';
+
+// Group names, also looked up by the targets table (bench/targets.ts).
+export const matmulGroup = (m: number, k: number, n: number): string => `matmul ${m === k && k === n ? `${m}²` : `${m}×${k}·${k}×${n}`}`;
+export const convGroup = (pass: ConvPass, n: number, c: number, o: number, hw: number): string => `conv2d ${pass} ${n}×${c}→${o} ${hw}²`;
 
 /** 3×3 convolution, stride 1, padding 1, no bias. */
 function convOp(n: number, c: number, o: number, hw: number, pass: ConvPass): OpPair {
@@ -138,14 +142,13 @@ const FAST: Impl[] = ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm'];
 
 export function kernelGroups(fullRun: boolean): Group[] {
   const groups: Group[] = [];
-  const mm = (m: number, k: number, n: number, impls: Impl[], label = `${m}×${k}·${k}×${n}`) =>
-    groups.push(group(`matmul ${label}`, { flop: 2 * m * k * n }, impls, matmulOp(m, k, n)));
-  mm(256, 256, 256, ALL, '256²');
-  mm(512, 512, 512, fullRun ? ALL : NO_TFCPU, '512²');
+  const mm = (m: number, k: number, n: number, impls: Impl[]) => groups.push(group(matmulGroup(m, k, n), { flop: 2 * m * k * n }, impls, matmulOp(m, k, n)));
+  mm(256, 256, 256, ALL);
+  mm(512, 512, 512, fullRun ? ALL : NO_TFCPU);
   if (fullRun) {
-    mm(1024, 1024, 1024, NO_TFCPU, '1024²');
-    mm(2048, 2048, 2048, FAST, '2048²');
-    mm(4096, 4096, 4096, GPU, '4096²');
+    mm(1024, 1024, 1024, NO_TFCPU);
+    mm(2048, 2048, 2048, FAST);
+    mm(4096, 4096, 4096, GPU);
   }
   mm(100, 3136, 10, ALL);
   mm(100, 2048, 625, fullRun ? ALL : NO_TFCPU);
@@ -157,7 +160,7 @@ export function kernelGroups(fullRun: boolean): Group[] {
   ];
   for (const [n, c, o, hw, impls] of convs) {
     for (const pass of ['forward', 'input grad', 'weight grad'] as const) {
-      groups.push(group(`conv2d ${pass} ${n}×${c}→${o} ${hw}²`, { flop: 2 * n * o * hw * hw * c * 9 }, impls, convOp(n, c, o, hw, pass)));
+      groups.push(group(convGroup(pass, n, c, o, hw), { flop: 2 * n * o * hw * hw * c * 9 }, impls, convOp(n, c, o, hw, pass)));
     }
   }
 

@@ -1,7 +1,8 @@
 // `npm run bench` (quick: small sizes, few samples, a few training steps; minutes on a 2-core
 // machine without a GPU) or `npm run bench -- --full` (every size; meant for a real GPU).
 // Options: --only TEXT runs the groups whose name contains TEXT; --no-training; --no-kernels.
-// Prints the tables and writes every figure to bench/results/<date>-<quick|full>.json.
+// Prints the tables (the last: issue 5's targets next to their anchors) and writes every figure
+// to bench/results/<date>-<quick|full>.json.
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +13,7 @@ import { init, shutdown } from '../src/index.js';
 import { kernelGroups } from './kernels.js';
 import { runGroup, type Row, type RunOptions } from './measure.js';
 import { kernelTable, trainingTable } from './report.js';
+import { targets, targetsTable } from './targets.js';
 import { tfInfo } from './tfjs.js';
 import { trainingGroup } from './training.js';
 
@@ -31,7 +33,8 @@ for (const g of groups) rows.push(...(await runGroup(g, g.suite === 'training' ?
 
 const kernels = rows.filter((r) => r.suite === 'kernels');
 const training = rows.filter((r) => r.suite === 'training');
-const tables = [kernels.length ? `Kernels\n\n${kernelTable(kernels)}` : '', training.length ? `Training\n\n${trainingTable(training)}` : ''].filter(Boolean).join('\n\n');
+const goals = targets(rows, rt.adapter);
+const tables = [kernels.length ? `Kernels\n\n${kernelTable(kernels)}` : '', training.length ? `Training\n\n${trainingTable(training)}` : '', `Targets (issue 5)\n\n${targetsTable(goals)}`].filter(Boolean).join('\n\n');
 console.log(`\n${tables}\n`);
 
 const git = (cmd: string) => { try { return execSync(`git ${cmd}`, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return null; } };
@@ -46,6 +49,7 @@ const result = {
   tfjs: await tfInfo().catch((e: Error) => ({ error: e.message })),
   options: { kernels: kernelOptions, training: trainingOptions },
   rows,
+  targets: goals,
   tables,
 };
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../../bench/results');

@@ -10,6 +10,7 @@ import { tfCase } from './tfjs.js';
 
 const BATCH = 100;
 const EPOCH_IMAGES = 60_000;
+export const TRAINING_GROUP = `cnn batch ${BATCH} Adam`;
 
 /** Cycles through MNIST's training images in file order: host batches of [100, 784] pixels in 0–1 and labels. */
 function hostBatches() {
@@ -83,7 +84,7 @@ export function trainingGroup(fullRun: boolean): Group {
   // TF.js's cpu backend takes over a minute per step here: only in --full.
   const impls: Impl[] = fullRun ? ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] : ['ours-gpu', 'tfjs-webgpu', 'tfjs-wasm'];
   const cases = impls.map((impl) => (impl === 'ours-gpu' ? oursTraining() : tfTraining(impl.slice('tfjs-'.length) as 'webgpu' | 'wasm' | 'cpu')));
-  return { suite: 'training', name: `cnn batch ${BATCH} Adam`, work: { images: BATCH }, cases };
+  return { suite: 'training', name: TRAINING_GROUP, work: { images: BATCH }, cases };
 }
 
 export const epochSeconds = (msPerStep: number): number => (msPerStep / 1e3) * (EPOCH_IMAGES / BATCH);
