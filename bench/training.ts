@@ -33,10 +33,11 @@ function oursTraining(): Case {
     const model = presets.cnn();
     const opt = new Adam(model.parameters(), { lr: 1e-3 });
     const { train } = loadMnist();
-    const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true });
+    // As the training command runs it: the dataset on the GPU, each batch gathered there.
+    const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true, resident: true });
     let batches = loader[Symbol.iterator]();
     return {
-      // A step as the training loop runs it: upload the batch, forward, backward, Adam.
+      // A step as the training loop runs it: gather the batch, forward, backward, Adam.
       run() {
         let b = batches.next();
         if (b.done) b = (batches = loader[Symbol.iterator]()).next();
@@ -48,7 +49,11 @@ function oursTraining(): Case {
         x.dispose();
         y.dispose();
       },
-      dispose: () => model.parameters().forEach((p) => p.dispose()),
+      dispose: () => {
+        batches.return?.(); // ends the epoch's generator, which frees its order buffer
+        loader.dispose();
+        model.parameters().forEach((p) => p.dispose());
+      },
     };
   });
 }

@@ -16,6 +16,9 @@ export interface Dataset {
   classNames: readonly string[];
 }
 
+/** ToTensor's x / 255 for every byte value: batches are built by table lookups, on the host or the GPU. */
+export const PIXEL_SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 export interface DatasetPair {
   train: Dataset;
   test: Dataset;

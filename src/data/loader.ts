@@ -4,7 +4,9 @@ import { tensor } from '../tensor/create.js';
 import { mulberry32, nextSeed } from '../tensor/random.js';
 import type { Device } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Dataset } from './dataset.js';
+import type { FlipTransform } from './augment.js';
+import { PIXEL_SCALE, type Dataset } from './dataset.js';
+import { FLIP_BIT, ResidentDataset } from './resident.js';
 import { range, shuffleInPlace } from './shuffle.js';
 
 /** A batch on the host, before it becomes tensors. */
@@ -41,10 +43,13 @@ export interface LoaderOptions {
   transform?: BatchTransform;
   /** Where batch tensors are made (default 'gpu'). */
   device?: Device;
+  /**
+   * Upload the dataset to the GPU once and gather each batch there (one dispatch, no transfer per
+   * step); the same batches as the host path, bit for bit. Needs device 'gpu' and no transform
+   * other than randomHorizontalFlip; call dispose() to free the GPU copy.
+   */
+  resident?: boolean;
 }
-
-// ToTensor's x / 255 for every byte value, so a batch is built by table lookups.
-const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
@@ -54,6 +59,7 @@ export class DataLoader implements Iterable<Batch> {
   epoch = 0;
   private readonly indices: Uint32Array;
   private readonly seed: number;
+  private gpuCopy: ResidentDataset | null = null;
 
   constructor(
     readonly dataset: Dataset,
@@ -65,6 +71,10 @@ export class DataLoader implements Iterable<Batch> {
     if (indices) {
       const bad = Array.prototype.findIndex.call(indices, (i: number) => !Number.isInteger(i) || i < 0 || i >= dataset.count);
       if (bad >= 0) throw new Error(`DataLoader: indices[${bad}] = ${indices[bad]} is not an index of ${dataset.name} (${dataset.count} samples)`);
+    }
+    if (options.resident) {
+      if (options.device === 'cpu') throw new Error('DataLoader: resident keeps the dataset on the GPU; it cannot make CPU tensors');
+      if (options.transform && !('flips' in options.transform)) throw new Error('DataLoader: resident batches are gathered on the GPU, where only randomHorizontalFlip can run; drop resident to use another transform');
     }
     this.batchSize = batchSize;
     this.indices = indices ? Uint32Array.from(indices) : range(dataset.count);
@@ -90,6 +100,10 @@ export class DataLoader implements Iterable<Batch> {
 
   /** Epoch `epoch`'s batches as tensors on options.device. */
   *batches(epoch = this.epoch): Generator<Batch> {
+    if (this.options.resident) {
+      yield* this.residentBatches(epoch);
+      return;
+    }
     const device = this.options.device ?? 'gpu';
     for (const h of this.hostBatches(epoch)) {
       yield { x: tensor(h.x, h.shape, { device }), y: tensor(h.y, [h.y.length], { device }), indices: h.indices };
@@ -98,6 +112,34 @@ export class DataLoader implements Iterable<Batch> {
 
   [Symbol.iterator](): Iterator<Batch> {
     return this.batches(this.epoch++);
+  }
+
+  /** Frees the dataset's GPU copy (resident loaders); a later epoch uploads it again. */
+  dispose(): void {
+    this.gpuCopy?.dispose();
+    this.gpuCopy = null;
+  }
+
+  /** As batches(), gathered on the GPU: the epoch's order (flips in bit 31) goes up once. */
+  private *residentBatches(epoch: number): Generator<Batch> {
+    const { order, rng } = this.plan(epoch);
+    const visited = order.slice(0, Math.min(order.length, this.length * this.batchSize));
+    const flip = this.options.transform as FlipTransform | undefined;
+    for (let start = 0; flip && start < visited.length; start += this.batchSize) {
+      const count = Math.min(this.batchSize, visited.length - start);
+      flip.flips(count, rng).forEach((f, i) => f && (visited[start + i] |= FLIP_BIT));
+    }
+    this.gpuCopy ??= new ResidentDataset(this.dataset);
+    const gpuOrder = this.gpuCopy.uploadOrder(visited);
+    try {
+      for (let start = 0; start < visited.length; start += this.batchSize) {
+        const indices = order.slice(start, Math.min(start + this.batchSize, visited.length));
+        const labels = Float32Array.from(indices, (i) => this.dataset.labels[i]!);
+        yield { ...this.gpuCopy.gather(gpuOrder, start, indices.length, labels), indices };
+      }
+    } finally {
+      this.gpuCopy?.release(gpuOrder);
+    }
   }
 
   // One generator per epoch: the shuffle draws from it first, then the transform.
@@ -113,7 +155,7 @@ export class DataLoader implements Iterable<Batch> {
     const y = new Float32Array(indices.length);
     indices.forEach((index, b) => {
       const from = index * pixels;
-      for (let k = 0; k < pixels; k++) x[b * pixels + k] = SCALE[images[from + k]!]!;
+      for (let k = 0; k < pixels; k++) x[b * pixels + k] = PIXEL_SCALE[images[from + k]!]!;
       y[b] = labels[index]!;
     });
     return { x, y, indices: indices.slice(), shape: [indices.length, 1, height, width] };

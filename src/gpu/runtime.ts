@@ -109,7 +109,7 @@ export class GpuRuntime {
   }
 
   /** Copies host data into a buffer, after any recorded work that still uses that buffer. */
-  write(buffer: GPUBuffer, data: Float32Array): void {
+  write(buffer: GPUBuffer, data: Float32Array | Uint32Array): void {
     this.checkAlive();
     if (this.lastUse.get(buffer) === this.batch && this.encoder) this.flush();
     this.beginBatch();

@@ -1,6 +1,7 @@
 // Loss, accuracy, per-class accuracy and confusion matrix of a model on a data set. Losses and
 // predictions stay on the GPU until one read at the end.
 import { DataLoader } from '../data/loader.js';
+import { fitsOnGpu } from '../data/resident.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Module } from '../layers/module.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -23,7 +24,7 @@ export interface Evaluation {
 export async function evaluate(model: Module, data: Dataset, indices: ArrayLike<number>, batchSize: number): Promise<Evaluation> {
   const wasTraining = model.training;
   model.eval();
-  const loader = new DataLoader(data, { batchSize, shuffle: false, dropLast: false, indices: Uint32Array.from(indices) });
+  const loader = new DataLoader(data, { batchSize, shuffle: false, dropLast: false, indices: Uint32Array.from(indices), resident: fitsOnGpu(data) });
   const predictions: Tensor[] = [];
   const lossSum = new RunningSum();
   try {
@@ -52,6 +53,7 @@ export async function evaluate(model: Module, data: Dataset, indices: ArrayLike<
       confusion,
     };
   } finally {
+    loader.dispose();
     for (const p of predictions) p.dispose();
     lossSum.dispose();
     model.train(wasTraining);

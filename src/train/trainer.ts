@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backward } from '../autograd/backward.js';
 import { DataLoader } from '../data/loader.js';
+import { fitsOnGpu } from '../data/resident.js';
 import type { Dataset } from '../data/dataset.js';
 import { randomHorizontalFlip } from '../data/augment.js';
 import { evenSample, splitIndices } from '../data/split.js';
@@ -84,19 +85,21 @@ export async function train(options: TrainOptions, runDir: string, events: Train
   const model = presets[options.model]();
   const optimizer = makeOptimizer(options, model);
   let loop: LoopState = { epoch: 0, history: [], bestLoss: Infinity, sinceBest: 0, rngState: randomState() };
+  let loader: DataLoader | null = null;
 
   try {
     if (control.resume) loop = await resume(runDir, model, optimizer, options);
     else await writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(options, null, 2) + '\n');
     setRandomState(loop.rngState);
 
-    const loader = new DataLoader(data.train, {
+    loader = new DataLoader(data.train, {
       batchSize: options.batchSize,
       shuffle: true,
       seed: options.seed,
       dropLast: true,
       indices: trainIdx,
       transform: options.flip ? randomHorizontalFlip() : undefined,
+      resident: fitsOnGpu(data.train),
     });
     if (loader.length === 0) throw new TrainingError(`${trainIdx.length} training images make no full batch of ${options.batchSize}`);
     events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1 });
@@ -139,6 +142,7 @@ export async function train(options: TrainOptions, runDir: string, events: Train
     const test = await evaluate(model, data.test, testIdx, options.batchSize);
     return { runDir, history: loop.history, stopReason, test };
   } finally {
+    loader?.dispose();
     optimizer.dispose();
     model.dispose();
   }
