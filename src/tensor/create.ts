@@ -1,5 +1,6 @@
 // Making tensors from host data, constants and random numbers.
 import { runtime } from '../gpu/context.js';
+import { grid1d } from '../ops/launch.js';
 import { random, randomNormal } from './random.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
 import { CpuStorage, GpuStorage, isFloat64, type Device, type HostArray, type Storage } from './storage.js';
@@ -41,7 +42,15 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
 }
 
 function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
-  return fromHost(new Float32Array(checkedSize(op, shape)).fill(value), shape, options);
+  const n = checkedSize(op, shape);
+  if ((options.device ?? 'gpu') === 'cpu') return fromHost(new Float32Array(n).fill(value), shape, options);
+  // On the GPU a fill kernel, recorded in order: no upload, so no submit to order it after
+  // recorded work that used the pooled buffer (backward's initial ones ran into that every step).
+  const rt = runtime();
+  const storage = new GpuStorage(rt, rt.acquire(Math.max(1, n) * 4, op), n);
+  if (n > 0) rt.dispatch({ kernel: 'fill', label: op, params: (p) => p.u32(n).f32(value), buffers: [storage.buffer], workgroups: grid1d(n, 256) });
+  storage.hostValues = n <= HOST_COPY_MAX && !options.requiresGrad ? new Float32Array(n).fill(value) : null;
+  return new Tensor(storage, shape, { requiresGrad: options.requiresGrad ?? false });
 }
 
 /** Options that make a tensor on the same device, and in the same precision, as `t`. */
@@ -95,8 +104,10 @@ export function writeValues(t: Tensor, values: ArrayLike<number>): void {
  * Trainable tensors are updated in place by optimizers, so theirs would go stale: none.
  */
 function hostCopy(values: ArrayLike<number>, requiresGrad: boolean): Float32Array | null {
-  return values.length <= 1 << 16 && !requiresGrad ? Float32Array.from(values) : null;
+  return values.length <= HOST_COPY_MAX && !requiresGrad ? Float32Array.from(values) : null;
 }
+
+const HOST_COPY_MAX = 1 << 16;
 
 function fromHost(values: HostArray, shape: Shape, options: CreateOptions): Tensor {
   const device = options.device ?? 'gpu';

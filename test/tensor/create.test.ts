@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { full, manualSeed, rand, randn, scope, sum, tensor, zeros } from '../../src/index.js';
+import { add, full, manualSeed, ones, rand, randn, runtime, scope, sum, tensor, zeros } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -11,6 +11,37 @@ describe('creating tensors', () => {
       expect(t.shape).toEqual([2, 3]);
       expect(Array.from(await t.toArray())).toEqual([1, 2, 3, 4, 5, 6]);
       expect(tensor(7).shape).toEqual([]);
+    });
+  });
+
+  it('fills on the GPU with any value, at any size, without submitting', async () => {
+    await scope(async () => {
+      const queue = runtime().device.queue;
+      const submit = queue.submit.bind(queue);
+      let submits = 0;
+      queue.submit = (buffers: Iterable<GPUCommandBuffer>) => (submits++, submit(buffers));
+      try {
+        await tensor([0]).toArray();
+        submits = 0;
+        // A pooled buffer written and read by recorded work, then filled: the fill must come after both.
+        const used = add(tensor(new Float32Array(1000).fill(2)), 1);
+        const copy = add(used, 0);
+        used.dispose();
+        const filled = full([10, 100], -Infinity);
+        expect(submits).toBe(0);
+        expect((await copy.toArray()).every((v) => v === 3)).toBe(true);
+        expect((await filled.toArray()).every((v) => v === -Infinity)).toBe(true);
+      } finally {
+        queue.submit = submit;
+      }
+      expect(Number.isNaN((await full([3], NaN).toArray())[2])).toBe(true);
+      expect(Array.from(await ones([2, 2]).toArray())).toEqual([1, 1, 1, 1]);
+      expect(Array.from(full([2], 0.5).hostValues!)).toEqual([0.5, 0.5]);
+      expect(zeros([0, 3]).size).toBe(0);
+      // Past 65,535 workgroups of 256 the grid wraps into y: the last element must be written too.
+      const big = full([65_536 * 256 + 5], 7);
+      const values = await big.toArray();
+      expect([values[0], values[values.length - 1]]).toEqual([7, 7]);
     });
   });
 
