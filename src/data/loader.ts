@@ -1,5 +1,6 @@
 // Batches of a Dataset, as torch.utils.data.DataLoader(dataset, batch_size, shuffle, drop_last)
 // over ToTensor: images [B, 1, H, W] float32 scaled to [0, 1], labels [B] float32 class indices.
+import { runtime } from '../gpu/context.js';
 import { tensor } from '../tensor/create.js';
 import { mulberry32, nextSeed } from '../tensor/random.js';
 import type { Device } from '../tensor/storage.js';
@@ -129,7 +130,8 @@ export class DataLoader implements Iterable<Batch> {
       const count = Math.min(this.batchSize, visited.length - start);
       flip.flips(count, rng).forEach((f, i) => f && (visited[start + i] |= FLIP_BIT));
     }
-    this.gpuCopy ??= new ResidentDataset(this.dataset);
+    // A copy made before shutdown() and init() lives on a destroyed device: upload again.
+    if (this.gpuCopy?.runtime !== runtime()) this.gpuCopy = new ResidentDataset(this.dataset);
     const gpuOrder = this.gpuCopy.uploadOrder(visited);
     try {
       for (let start = 0; start < visited.length; start += this.batchSize) {

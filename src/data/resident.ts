@@ -24,16 +24,16 @@ export function fitsOnGpu(dataset: Dataset): boolean {
 }
 
 export class ResidentDataset {
-  private readonly rt: GpuRuntime;
+  readonly runtime: GpuRuntime;
   private readonly buffers: { images: GPUBuffer; labels: GPUBuffer; scale: GPUBuffer };
   private disposed = false;
 
   constructor(readonly dataset: Dataset) {
     if (dataset.count >= FLIP_BIT) throw new Error(`${dataset.name}: ${dataset.count} samples are too many to keep on the GPU`);
-    this.rt = runtime();
+    this.runtime = runtime();
     const upload = (data: Float32Array | Uint32Array, label: string) => {
-      const buffer = this.rt.acquire(data.byteLength, label);
-      this.rt.write(buffer, data);
+      const buffer = this.runtime.acquire(data.byteLength, label);
+      this.runtime.write(buffer, data);
       return buffer;
     };
     this.buffers = {
@@ -47,13 +47,13 @@ export class ResidentDataset {
   /** Uploads an epoch's order (dataset indices, FLIP_BIT set on images to mirror); give it back with release(). */
   uploadOrder(order: Uint32Array): GPUBuffer {
     this.checkAlive();
-    const buffer = this.rt.acquire(Math.max(4, order.byteLength), 'batch order');
-    if (order.length > 0) this.rt.write(buffer, order);
+    const buffer = this.runtime.acquire(Math.max(4, order.byteLength), 'batch order');
+    if (order.length > 0) this.runtime.write(buffer, order);
     return buffer;
   }
 
   release(order: GPUBuffer): void {
-    this.rt.release(order);
+    this.runtime.release(order);
   }
 
   /**
@@ -64,9 +64,9 @@ export class ResidentDataset {
     this.checkAlive();
     const { height, width } = this.dataset;
     const n = count * height * width;
-    const x = new GpuStorage(this.rt, this.rt.acquire(Math.max(1, n) * 4, 'batch images'), n);
-    const y = new GpuStorage(this.rt, this.rt.acquire(Math.max(1, count) * 4, 'batch labels'), count);
-    this.rt.dispatch({
+    const x = new GpuStorage(this.runtime, this.runtime.acquire(Math.max(1, n) * 4, 'batch images'), n);
+    const y = new GpuStorage(this.runtime, this.runtime.acquire(Math.max(1, count) * 4, 'batch labels'), count);
+    this.runtime.dispatch({
       kernel: 'gather_batch',
       label: 'DataLoader',
       params: (p) => p.u32(offset, count, height, width),
@@ -80,10 +80,10 @@ export class ResidentDataset {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const b of Object.values(this.buffers)) this.rt.release(b);
+    for (const b of Object.values(this.buffers)) this.runtime.release(b);
   }
 
   private checkAlive(): void {
-    if (this.disposed) throw new Error(`${this.dataset.name}: the GPU copy of this dataset was disposed`);
+    if (this.disposed || this.runtime !== runtime()) throw new Error(`${this.dataset.name}: the GPU copy of this dataset was disposed, or its GPU runtime shut down`);
   }
 }

@@ -5,7 +5,7 @@ import { randomHorizontalFlip } from '../../src/data/augment.js';
 import { DataLoader, type LoaderOptions } from '../../src/data/loader.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { runtime } from '../../src/index.js';
+import { init, runtime, shutdown } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 import { tinyDataset } from './tiny.js';
 
@@ -63,6 +63,22 @@ describe('DataLoader with resident: true', () => {
     expect(rt.memory().liveBytes).toBeGreaterThan(before);
     loader.dispose();
     expect(rt.memory().liveBytes).toBe(before);
+  });
+
+  it('uploads again after shutdown() and init()', async () => {
+    const loader = new DataLoader(tinyDataset(4), { batchSize: 4, resident: true });
+    const first = async () => {
+      const { x, y } = loader.batches(0).next().value!;
+      const values = await x.toArray();
+      x.dispose();
+      y.dispose();
+      return values;
+    };
+    const before = await first();
+    shutdown();
+    await init();
+    expect(await first()).toEqual(before);
+    loader.dispose();
   });
 
   it('refuses what it cannot gather on the GPU', () => {
