@@ -52,8 +52,10 @@ export function normalizeDim(op: string, arg: string, dim: number, rank: number)
 
 /** Expands an int-or-pair argument (PyTorch's `_pair`). */
 export function pair(op: string, arg: string, value: number | readonly [number, number], min: number): [number, number] {
+  if (typeof value !== 'number' && !(Array.isArray(value) && value.length === 2)) {
+    fail(op, `${arg} must be a number or a pair, got ${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}`);
+  }
   const p: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
-  if (typeof value !== 'number' && value.length !== 2) fail(op, `${arg} must be a number or a pair, got [${value.join(', ')}]`);
   checkInt(op, `${arg}[0]`, p[0], min);
   checkInt(op, `${arg}[1]`, p[1], min);
   return p;

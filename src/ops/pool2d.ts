@@ -164,6 +164,8 @@ function commonInvalid(op: string): InvalidSample<CommonOptions>[] {
   return [
     bad([3, 6, 6], { kernelSize: 2 }, 'input must be 4-D \\(N, C, H, W\\), got shape \\[3, 6, 6\\]'),
     bad([1, 1, 6, 6], { kernelSize: 0 }, 'kernelSize\\[0\\] must be an integer ≥ 1, got 0'),
+    bad([1, 1, 6, 6], {} as CommonOptions, 'kernelSize must be a number or a pair, got undefined'),
+    bad([1, 1, 6, 6], { kernelSize: [2, 2, 2] as unknown as Size }, 'kernelSize must be a number or a pair, got \\[2, 2, 2\\]'),
     bad([1, 1, 6, 6], { kernelSize: [2, 1.5] }, 'kernelSize\\[1\\] must be an integer ≥ 1, got 1.5'),
     bad([1, 1, 6, 6], { kernelSize: 2, stride: 0 }, 'stride\\[0\\] must be an integer ≥ 1, got 0'),
     bad([1, 1, 6, 6], { kernelSize: 2, padding: -1 }, 'padding\\[0\\] must be an integer ≥ 0, got -1'),
@@ -244,12 +246,17 @@ function pool(op: string, x: Tensor, run: (x: Tensor) => Tensor): Tensor {
   return reshape(out, out.shape.slice(1));
 }
 
+/** Options, or the kernel size alone as in F.max_pool2d(x, 2). */
+function withKernelSize<O extends { kernelSize: Size }>(options: O | Size): O {
+  return typeof options === 'number' || Array.isArray(options) ? ({ kernelSize: options } as O) : (options as O);
+}
+
 /** PyTorch's max_pool2d: padding is -inf; gradients go to the first maximum of each window. */
-export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
-  return pool('max_pool2d', x, (x4) => apply(maxPool2dSpec, [x4], options));
+export function maxPool2d(x: Tensor, options: MaxPool2dOptions | Size): Tensor {
+  return pool('max_pool2d', x, (x4) => apply(maxPool2dSpec, [x4], withKernelSize(options)));
 }
 
 /** PyTorch's avg_pool2d: padding is zeros; see AvgPool2dOptions for the divisor. */
-export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
-  return pool('avg_pool2d', x, (x4) => apply(avgPool2dSpec, [x4], options));
+export function avgPool2d(x: Tensor, options: AvgPool2dOptions | Size): Tensor {
+  return pool('avg_pool2d', x, (x4) => apply(avgPool2dSpec, [x4], withKernelSize(options)));
 }

@@ -103,6 +103,14 @@ describe.each(devices)('max_pool2d on %s', (device) => {
       expect([...(await out.toArray())]).toEqual([9, 8]);
     });
   });
+
+  it('takes the kernel size alone, as F.max_pool2d(x, 2) and F.avg_pool2d(x, (1, 2))', async () => {
+    await scope(async () => {
+      const x = tensor([[[1, 9, 2, 0], [5, 3, 4, 8]]], undefined, { device });
+      expect([...(await maxPool2d(x, 2).toArray())]).toEqual([9, 8]);
+      expect([...(await avgPool2d(x, [1, 2]).toArray())]).toEqual([5, 1, 4, 6]);
+    });
+  });
 });
 
 describe.each(devices)('avg_pool2d on %s', (device) => {
