@@ -179,6 +179,16 @@ export class GpuRuntime {
     }
   }
 
+  /**
+   * Submits everything recorded so far and returns a promise of the GPU finishing it, without
+   * waiting: loops await an older fence to stay a bounded distance ahead of the GPU.
+   */
+  fence(): Promise<undefined> {
+    this.checkAlive();
+    this.flush();
+    return this.device.queue.onSubmittedWorkDone();
+  }
+
   /** Waits until the GPU has finished everything submitted, and rethrows any WebGPU error. */
   async sync(): Promise<void> {
     this.flush();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { recipes, type TrainOptions } from '../../src/train/recipes.js';
 import { train, TrainingError } from '../../src/train/trainer.js';
+import { runtime } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -38,6 +39,26 @@ describe('training', () => {
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(Object.keys(lines[0])).toEqual(expect.arrayContaining(['epoch', 'train_loss', 'val_loss', 'val_accuracy', 'test_accuracy', 'seconds', 'images_per_second']));
     for (const f of ['best.safetensors', 'last.safetensors', 'last.optim.safetensors', 'curves.svg', 'config.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  });
+
+  it('records at most a few steps ahead of the GPU', async () => {
+    const rt = runtime();
+    const fence = rt.fence.bind(rt);
+    const done: boolean[] = [];
+    const unfinishedAtFence: number[] = [];
+    rt.fence = () => {
+      unfinishedAtFence.push(done.filter((d) => !d).length);
+      const k = done.push(false) - 1;
+      return fence().then(() => void (done[k] = true));
+    };
+    try {
+      await train(quick({ epochs: 1, limit: 400, batchSize: 10 }), dir());
+    } finally {
+      rt.fence = fence;
+    }
+    // 40 steps (400 images in batches of 10) in fences of 4; recording waits for all but the last two.
+    expect(done.length).toBe(10);
+    expect(Math.max(...unfinishedAtFence)).toBeLessThanOrEqual(2);
   });
 
   it('a resumed run ends exactly where an uninterrupted one does', async () => {
