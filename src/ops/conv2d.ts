@@ -1,9 +1,9 @@
 // 2-D convolution on NCHW tensors, PyTorch's F.conv2d(input, weight, bias, stride, padding,
 // dilation, groups). Two registered specs, with and without bias (the forward kernel adds the bias
 // in place, so a bias-less conv reads no zeros). Kernels: kernels/wgsl/conv2d.wgsl,
-// conv2d_backward_input.wgsl and conv2d_backward_weight.wgsl; reference: reference/conv2d.ts.
+// conv2d_backward_input.wgsl (conv2d_backward_input_general.wgsl where it does not apply) and
+// conv2d_backward_weight.wgsl with conv2d_backward_weight_sum.wgsl; reference: reference/conv2d.ts.
 import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Constants } from '../gpu/pipelines.js';
 import type { ParamWriter } from '../gpu/uniforms.js';
 import {
   conv2dBackwardInputReference,
@@ -20,7 +20,7 @@ import { sum } from './reduce.js';
 import type { CpuIo, InvalidSample, KernelSpec, Sample } from './spec.js';
 
 const OP = 'conv2d';
-/** Threads per workgroup in conv2d_backward_*.wgsl (their WG default). */
+/** Threads per workgroup in conv2d_backward_input*.wgsl and conv2d_backward_weight_sum.wgsl (their WG default). */
 const WG = 64;
 
 export type IntOrPair = number | readonly [number, number];
@@ -66,16 +66,11 @@ function geometry(input: Shape, weight: Shape, bias: Shape | null, options: Conv
   return { input, weight, output: [N, O, out[0], out[1]], stride, padding, dilation, groups };
 }
 
-/** The Params struct shared by conv2d*.wgsl. */
-function packParams(p: ParamWriter, g: Geometry): void {
+/** The Params struct shared by conv2d*.wgsl; `chunk` only matters to conv2d_backward_weight*.wgsl. */
+function packParams(p: ParamWriter, g: Geometry, chunk = 0): void {
   const [, , OH, OW] = g.output;
   const [O, , KH, KW] = g.weight;
-  p.u32(...g.input, O, OH, OW, g.groups, KH, KW, ...g.stride, ...g.padding, ...g.dilation);
-}
-
-/** Runs one of the conv2d_backward_*.wgsl kernels with a thread per element of its output. */
-function launch(rt: GpuRuntime, kernel: string, g: Geometry, threads: number, buffers: GPUBuffer[], constants?: Constants): void {
-  rt.dispatch({ kernel, label: kernel, constants, params: (p) => packParams(p, g), buffers, workgroups: grid1d(threads, WG) });
+  p.u32(...g.input, O, OH, OW, g.groups, KH, KW, ...g.stride, ...g.padding, ...g.dilation, chunk);
 }
 
 /** Threads per workgroup (each computing 8 pixels) and most output channels per thread in conv2d.wgsl. */
@@ -106,15 +101,113 @@ function launchForward(rt: GpuRuntime, g: Geometry, buffers: GPUBuffer[], withBi
   });
 }
 
+/** Threads (pixels) per workgroup and most sums per thread in conv2d_backward_weight.wgsl. */
+const WEIGHT_WG = 32;
+const WEIGHT_SUMS = 72;
 /**
- * A backward kernel: one thread per element of the gradient it writes (`result` of the geometry).
- * Internal, exercised through conv2d's gradient checks.
+ * Split-K: the workgroups wanted in all (enough to fill a large GPU), and the fewest steps (one
+ * pixel each) per thread in a chunk (each chunk ends with a workgroup reduction and adds a partial
+ * sum per weight).
+ */
+const WEIGHT_GROUPS = 512;
+const WEIGHT_MIN_STEPS = 64;
+
+/**
+ * dw: conv2d_backward_weight.wgsl sums chunks of the N·OH·OW pixels (grid x) per block of weights
+ * (grid y, z) into a temporary buffer of partial sums, which conv2d_backward_weight_sum.wgsl adds
+ * up (a single chunk is written to dw directly). Each thread holds OB output channels × TB taps ×
+ * CB input channels, up to 72 sums: 8 × 9 × 1 for a 3×3 kernel, more input channels where there
+ * are fewer output channels or taps. At most 9 taps: with more, lavapipe's NIR stops unrolling the
+ * tap loop and indexes the sums per lane, many times slower.
+ */
+function launchBackwardWeight(rt: GpuRuntime, g: Geometry, x: GPUBuffer, grad: GPUBuffer, dw: GPUBuffer): void {
+  const [N, O, OH, OW] = g.output;
+  const [, Cg, KH, KW] = g.weight;
+  const size = sizeOf(g.weight);
+  if (size === 0) return;
+  const og = O / g.groups;
+  const ob = Math.min(8, og);
+  const tb = Math.min(KH * KW, 9, Math.floor(WEIGHT_SUMS / ob));
+  const cb = Math.min(Cg, 8, Math.floor(WEIGHT_SUMS / (ob * tb)));
+  const blocks = Math.ceil(og / ob) * Math.ceil((KH * KW) / tb) * Math.ceil(Cg / cb);
+  if (blocks > MAX_GROUPS) fail(OP, `${blocks} blocks of weights per group exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
+  if (g.groups > MAX_GROUPS) fail(OP, `${g.groups} groups exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
+  const pixels = N * OH * OW;
+  const wanted = Math.min(Math.ceil(WEIGHT_GROUPS / (blocks * g.groups)), Math.floor(pixels / (WEIGHT_WG * WEIGHT_MIN_STEPS)), MAX_GROUPS);
+  // A whole number of steps per chunk; the kernels recount the chunks as ⌈pixels / chunk⌉.
+  const chunk = WEIGHT_WG * Math.max(1, Math.ceil(pixels / Math.max(1, wanted) / WEIGHT_WG));
+  const chunks = Math.max(1, Math.ceil(pixels / chunk));
+  const partial = chunks > 1 ? rt.acquire(chunks * size * 4, 'conv2d_backward_weight partial sums') : dw;
+  const params = (p: ParamWriter) => packParams(p, g, chunk);
+  rt.dispatch({
+    kernel: 'conv2d_backward_weight',
+    label: 'conv2d_backward_weight',
+    constants: { WG: WEIGHT_WG, OB: ob, TB: tb, CB: cb },
+    params,
+    buffers: [x, grad, partial],
+    workgroups: [chunks, blocks, g.groups],
+  });
+  if (partial === dw) return;
+  rt.dispatch({ kernel: 'conv2d_backward_weight_sum', label: 'conv2d_backward_weight', params, buffers: [partial, dw], workgroups: grid1d(size, WG) });
+  rt.release(partial);
+}
+
+/**
+ * The channels (CB) and consecutive pixels (Q) each thread of conv2d_backward_input.wgsl computes:
+ * up to 4 channels, and rows cut into equal strips. The bounds keep every loop the kernel unrolls
+ * within what compilers unroll (lavapipe's NIR does not unroll loops over 32 iterations or nests
+ * much past 200 FMAs, and then indexes the register arrays per lane, many times slower): at most
+ * 64 sums, a KW·CB·Q FMA body of at most 192 and at most 32 grad values under a strip. Null where
+ * the kernel does not apply: a horizontal stride or dilation above 1, or a kernel over 32 wide.
+ */
+function inputStrip(g: Geometry): { cb: number; q: number } | null {
+  const [, , , W] = g.input;
+  const [, Cg, , KW] = g.weight;
+  if (g.stride[1] !== 1 || g.dilation[1] !== 1) return null;
+  const cb = Math.min(Cg, 4);
+  const qMax = Math.min(33 - KW, Math.floor(64 / cb), Math.floor(192 / (cb * KW)));
+  return qMax < 1 ? null : { cb, q: Math.ceil(W / Math.ceil(W / qMax)) };
+}
+
+/**
+ * dx: conv2d_backward_input.wgsl (register-blocked strips; grid x, y over the N·H·⌈W/Q⌉ strips,
+ * z over groups × channel blocks) where it applies, else conv2d_backward_input_general.wgsl (a
+ * thread per element).
+ */
+function launchBackwardInput(rt: GpuRuntime, g: Geometry, grad: GPUBuffer, w: GPUBuffer, dx: GPUBuffer): void {
+  const [N, C, H, W] = g.input;
+  const [, Cg, , KW] = g.weight;
+  if (N * C * H * W === 0) return;
+  const params = (p: ParamWriter) => packParams(p, g);
+  const strip = inputStrip(g);
+  if (!strip) {
+    const kernel = 'conv2d_backward_input_general';
+    rt.dispatch({ kernel, label: 'conv2d_backward_input', params, buffers: [grad, w, dx], workgroups: grid1d(N * C * H * W, WG) });
+    return;
+  }
+  const blocks = g.groups * Math.ceil(Cg / strip.cb);
+  if (blocks > MAX_GROUPS) fail(OP, `${blocks} blocks of input channels (groups × ⌈channels per group / ${strip.cb}⌉) exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
+  const [gx, gy] = grid1d(N * H * Math.ceil(W / strip.q), WG);
+  rt.dispatch({
+    kernel: 'conv2d_backward_input',
+    label: 'conv2d_backward_input',
+    constants: { WG, KW, CB: strip.cb, Q: strip.q },
+    params,
+    buffers: [grad, w, dx],
+    workgroups: [gx, gy, blocks],
+  });
+}
+
+/**
+ * A backward kernel writing the gradient `result` of the geometry. Internal, exercised through
+ * conv2d's gradient checks.
  */
 function backwardSpec(
   name: string,
   inputs: readonly [string, string],
   result: (g: Geometry) => Shape,
   reference: (a: CpuIo, b: CpuIo, out: CpuIo, g: Geometry) => void,
+  gpu: (rt: GpuRuntime, g: Geometry, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer) => void,
 ): KernelSpec<Geometry> {
   return {
     kind: 'kernel',
@@ -122,7 +215,7 @@ function backwardSpec(
     inputs,
     shape: (_inputs, g) => result(g),
     gpu(rt, [a, b], [out], g) {
-      launch(rt, name, g, sizeOf(result(g)), [a.buffer, b.buffer, out.buffer]);
+      gpu(rt, g, a.buffer, b.buffer, out.buffer);
     },
     cpu([a, b], [out], g) {
       reference(a, b, out, g);
@@ -133,9 +226,9 @@ function backwardSpec(
 }
 
 /** dx from (grad, weight). */
-const backwardInputSpec = backwardSpec('conv2d_backward_input', ['grad', 'weight'], (g) => g.input, conv2dBackwardInputReference);
+const backwardInputSpec = backwardSpec('conv2d_backward_input', ['grad', 'weight'], (g) => g.input, conv2dBackwardInputReference, launchBackwardInput);
 /** dw from (input, grad). */
-const backwardWeightSpec = backwardSpec('conv2d_backward_weight', ['input', 'grad'], (g) => g.weight, conv2dBackwardWeightReference);
+const backwardWeightSpec = backwardSpec('conv2d_backward_weight', ['input', 'grad'], (g) => g.weight, conv2dBackwardWeightReference, launchBackwardWeight);
 
 function conv2dSpecFor(withBias: boolean, samples: Sample<Conv2dOptions>[], invalid: InvalidSample<Conv2dOptions>[]): KernelSpec<Conv2dOptions> {
   return {
@@ -177,6 +270,17 @@ export const conv2dSpec = conv2dSpecFor(
     },
     { note: 'stride 3 over a 2×2 kernel (some inputs unread)', inputs: [[1, 1, 7, 7], [2, 1, 2, 2]], params: { stride: 3 } },
     { note: 'depthwise (groups = C), stride 2, dilation 2', inputs: [[2, 3, 7, 7], [3, 1, 3, 3]], params: { groups: 3, stride: 2, dilation: 2, padding: 1 } },
+    {
+      note: 'weight gradient split into two chunks, the second ragged, 10 output channels (blocks of 8); input gradient rows in two strips',
+      inputs: [[5, 3, 29, 29], [10, 3, 3, 3]],
+      params: { padding: 1 },
+    },
+    { note: '1×1 kernel over 11 channels (blocks of 8 input channels per weight-gradient thread, of 4 per input-gradient thread)', inputs: [[2, 11, 5, 4], [3, 11, 1, 1]], params: {} },
+    {
+      note: 'stride and dilation 2 down the rows only, 3×2 kernel (the strip input gradient)',
+      inputs: [[2, 5, 11, 9], [6, 5, 3, 2]],
+      params: { stride: [2, 1], dilation: [2, 1], padding: [2, 0] },
+    },
   ],
   [
     { inputs: [[3, 5, 5], [2, 3, 3, 3]], params: {}, error: /^conv2d: input must be 4-D \(N, C, H, W\), got shape \[3, 5, 5\]/ },

@@ -1,10 +1,28 @@
-// Gradient of conv2d with respect to its input, as a gather (no atomics): one thread per input
-// element dx[n, c, iy, ix] sums grad[n, o, oy, ox]·weight[o, c mod C/groups, ky, kx] over the taps
-// that read it, i.e. where iy = oy·stride − pad + ky·dil has an integer solution oy in [0, OH)
-// (likewise for x), for the O/groups output channels of c's group.
+// Gradient of conv2d with respect to its input where the horizontal stride and dilation are 1
+// (other convolutions use conv2d_backward_input_general.wgsl): dx[n, c, iy, ix] sums, over the
+// output channels o of c's group and the taps (ky, kx) whose output row oy = (iy + pad − ky·dil)
+// / stride is whole and in range, grad[n, o, oy, ix + pad − kx]·weight[o, c mod C/groups, ky, kx].
+// Register-blocked: each thread computes a strip of Q consecutive pixels of one row for CB
+// channels. Per tap row and output channel it loads the Q + KW − 1 grad values under the strip
+// and the CB·KW weights once each; each grad value then feeds up to CB·KW FMAs and each weight Q
+// (on CPU rasterisers such as lavapipe a load costs far more than an FMA). The tap-row and
+// channel loops stay loops (tap rows outermost, so the row test's division runs once per tap
+// row); only the kx, channel-block and pixel loops, of constant bounds, unroll, which keeps the
+// unrolled body small enough for compilers to hold acc and g in registers. The channel block
+// (workgroup_id.z) is the same for the whole workgroup, so weight reads are uniform. Grad columns
+// outside the map read 0 through a select; tail threads compute clamped strips and skip their
+// writes, as do strip pixels past the row's end and channels past the block's last.
 // @binding(0) Params (conv2d_common.wgsl); @binding(1) grad [N,O,OH,OW]; @binding(2) weight
 // [O,C/groups,kh,kw]; @binding(3) dx [N,C,H,W].
+// Grid (src/ops/conv2d.ts): x, y = strips over N × H × ⌈W/Q⌉ (wrapped as grid1d does);
+// z = groups × ⌈(C/groups)/CB⌉ channel blocks.
 override WG: u32 = 64;
+// Kernel width (must equal p.kw).
+override KW: u32 = 3;
+// Channels and pixels per thread (see inputStrip in src/ops/conv2d.ts): CB·Q ≤ 64,
+// KW·CB·Q ≤ 192, Q + KW − 1 ≤ 32.
+override CB: u32 = 4;
+override Q: u32 = 16;
 
 #include "conv2d_common.wgsl"
 
@@ -13,35 +31,74 @@ override WG: u32 = 64;
 @group(0) @binding(2) var<storage, read> weight: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 
+// Grad values under a strip: ox = gx0 + v for v < SEG.
+override SEG: u32 = Q + KW - 1u;
+const MAX_SEG: u32 = 32u;
+
 @compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= p.n * p.c * p.h * p.w) { return; }
-  let ix = i % p.w;
-  let iy = (i / p.w) % p.h;
-  let c = (i / (p.w * p.h)) % p.c;
-  let n = i / (p.w * p.h * p.c);
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // This workgroup's channel block (uniform): group grp, channels c0 + c for c ≤ last.
   let cg = p.c / p.groups;
   let og = p.o / p.groups;
-  let ci = c % cg;
-  let o0 = (c / cg) * og;
-  var acc = 0.0;
+  let blocks = (cg + CB - 1u) / CB;
+  let grp = wid.z / blocks;
+  let first = (wid.z - grp * blocks) * CB;
+  let c0 = grp * cg + first;
+  let last = min(CB, cg - first) - 1u;
+  let taps = p.kh * KW;
+
+  // This thread's strip: image n, row iy, pixels ix0 … ix0 + Q − 1.
+  let strips = (p.w + Q - 1u) / Q;
+  let total = p.n * p.h * strips;
+  let raw = (wid.x + wid.y * nwg.x) * WG + lid;
+  let strip = min(raw, total - 1u);
+  let row = strip / strips;
+  let n = row / p.h;
+  let iy = row - n * p.h;
+  let ix0 = (strip - row * strips) * Q;
+
+  // Column offsets and validity, the same for every grad row read.
+  let gx0 = i32(ix0 + p.pad_x) - i32(KW - 1u);
+  var col: array<u32, MAX_SEG>;
+  var col_ok: array<bool, MAX_SEG>;
+  for (var v = 0u; v < SEG; v++) {
+    let ox = gx0 + i32(v);
+    col_ok[v] = ox >= 0 && ox < i32(p.ow);
+    col[v] = select(0u, u32(ox), col_ok[v]);
+  }
+
+  // acc[c·Q + q] is dx at channel c0 + c, pixel (iy, ix0 + q). Channels past the block's last
+  // repeat it (min(c, last)); their sums are dropped.
+  var acc: array<f32, 64>;
+  let plane = p.oh * p.ow;
+  let w_block = (grp * og * cg + first) * taps;
   for (var ky = 0u; ky < p.kh; ky++) {
-    // oy·stride = iy + pad − ky·dil, which only falls as ky grows: once negative, stop.
+    // Tap row ky reads grad row (iy + pad − ky·dil) / stride when that is whole and in range.
     let ty = i32(iy + p.pad_y) - i32(ky * p.dil_y);
-    if (ty < 0) { break; }
     let oy = u32(ty) / p.stride_y;
-    if (u32(ty) % p.stride_y != 0u || oy >= p.oh) { continue; }
-    for (var kx = 0u; kx < p.kw; kx++) {
-      let tx = i32(ix + p.pad_x) - i32(kx * p.dil_x);
-      if (tx < 0) { break; }
-      let ox = u32(tx) / p.stride_x;
-      if (u32(tx) % p.stride_x != 0u || ox >= p.ow) { continue; }
-      for (var oo = 0u; oo < og; oo++) {
-        let o = o0 + oo;
-        acc += grad[((n * p.o + o) * p.oh + oy) * p.ow + ox] * weight[((o * cg + ci) * p.kh + ky) * p.kw + kx];
+    if (ty < 0 || oy * p.stride_y != u32(ty) || oy >= p.oh) { continue; }
+    var g_row = (n * p.o + grp * og) * plane + oy * p.ow;
+    var w_at = w_block + ky * KW;
+    for (var o = 0u; o < og; o++) {
+      var g: array<f32, MAX_SEG>;
+      for (var v = 0u; v < SEG; v++) { g[v] = select(0.0, grad[g_row + col[v]], col_ok[v]); }
+      // Pixel q reads grad column q + KW − 1 − kx through tap column kx.
+      for (var kx = 0u; kx < KW; kx++) {
+        for (var c = 0u; c < CB; c++) {
+          let w = weight[w_at + min(c, last) * taps + kx];
+          for (var q = 0u; q < Q; q++) { acc[c * Q + q] += g[q + KW - 1u - kx] * w; }
+        }
       }
+      g_row += plane;
+      w_at += cg * taps;
     }
   }
-  dx[i] = acc;
+
+  if (raw >= total) { return; }
+  for (var c = 0u; c < CB; c++) {
+    let at = ((n * p.c + c0 + min(c, last)) * p.h + iy) * p.w + ix0;
+    for (var q = 0u; q < Q; q++) {
+      if (c <= last && ix0 + q < p.w) { dx[at + q] = acc[c * Q + q]; }
+    }
+  }
 }
