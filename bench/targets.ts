@@ -1,6 +1,6 @@
 // Issue 5's ("Speed") targets, each next to the figure it has to beat: the PyTorch, cuBLAS and
 // cuDNN anchors are constants measured on the H100; TF.js and the CPU kernels come from the same run.
-import type { AdapterDescription } from '../src/gpu/device.js';
+import { isSoftwareAdapter, type AdapterDescription } from '../src/gpu/device.js';
 import { convGroup, matmulGroup } from './kernels.js';
 import type { Impl, Row } from './measure.js';
 import { ms, table } from './report.js';
@@ -65,11 +65,6 @@ export interface Targets {
   software: boolean;
   lines: TargetLine[];
   cpuWins: CpuWin[];
-}
-
-/** Software rasterisers (Mesa's lavapipe, reported as llvmpipe; softpipe; SwiftShader) run the "GPU" kernels on the CPU. */
-export function isSoftwareAdapter(a: AdapterDescription): boolean {
-  return /llvmpipe|lavapipe|softpipe|swiftshader|software/i.test([a.vendor, a.architecture, a.device, a.description].join(' '));
 }
 
 /** Targets 1–4 are about the H100, target 5 about a machine without a GPU. */

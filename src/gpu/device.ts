@@ -18,6 +18,11 @@ export interface AdapterDescription {
   features: string[];
 }
 
+/** Software rasterisers (Mesa's lavapipe, reported as llvmpipe; softpipe; SwiftShader) run the "GPU" kernels on the CPU. */
+export function isSoftwareAdapter(a: AdapterDescription): boolean {
+  return /llvmpipe|lavapipe|softpipe|swiftshader|software/i.test([a.vendor, a.architecture, a.device, a.description].join(' '));
+}
+
 const NO_ADAPTER = `no WebGPU adapter found. This engine runs on Vulkan through Dawn:
   - with a GPU, install its Vulkan driver (NVIDIA: the proprietary driver; AMD/Intel: mesa-vulkan-drivers);
   - without one, install Mesa's software driver lavapipe (Mesa >= 23; Debian 12: from bookworm-backports):

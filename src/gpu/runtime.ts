@@ -7,7 +7,7 @@
 // pipelines and bind groups (labelled by kernel and op) that failed.
 import { BindGroupCache } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
-import { openDevice, type AdapterDescription, type DeviceOptions } from './device.js';
+import { isSoftwareAdapter, openDevice, type AdapterDescription, type DeviceOptions } from './device.js';
 import { GpuError } from './errors.js';
 import { PipelineCache, type Constants } from './pipelines.js';
 import { UniformArena, type ParamWriter } from './uniforms.js';
@@ -31,6 +31,11 @@ export interface RuntimeOptions extends DeviceOptions {
   maxDispatchesPerSubmit?: number;
   /** Free pooled buffers kept beyond this many bytes are destroyed. */
   maxPooledBytes?: number;
+  /**
+   * Which kernels ops with one per kind of adapter use: 'software' ones suit CPU rasterisers
+   * (lavapipe), 'gpu' ones real GPUs. Default: by the adapter. Tests force each on one machine.
+   */
+  kernels?: 'auto' | 'gpu' | 'software';
 }
 
 /** Adds timestamp writes to compute passes (src/gpu/timing.ts). */
@@ -43,6 +48,8 @@ export interface PassTimer {
 
 export class GpuRuntime {
   readonly pipelines: PipelineCache;
+  /** Whether ops pick their kernels for a CPU rasteriser (RuntimeOptions.kernels). */
+  readonly softwareKernels: boolean;
   /** Null on the normal path; set only while a timing measurement runs. */
   passTimer: PassTimer | null = null;
   private readonly pool: BufferPool;
@@ -67,6 +74,8 @@ export class GpuRuntime {
     options: RuntimeOptions,
   ) {
     this.pipelines = new PipelineCache(device);
+    const kernels = options.kernels ?? 'auto';
+    this.softwareKernels = kernels === 'auto' ? isSoftwareAdapter(adapter) : kernels === 'software';
     const maxPooled = options.maxPooledBytes ?? 1 << 30;
     const maxSize = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     const retire = (b: GPUBuffer) => (this.encoder ? this.retired.push(b) : b.destroy());

@@ -2,7 +2,7 @@
 // dilation, groups). Two registered specs, with and without bias (the forward kernel adds the bias
 // in place, so a bias-less conv reads no zeros). Kernels: kernels/wgsl/conv2d.wgsl,
 // conv2d_backward_input.wgsl (conv2d_backward_input_general.wgsl where it does not apply) and
-// conv2d_backward_weight.wgsl with conv2d_backward_weight_sum.wgsl; reference: reference/conv2d.ts.
+// conv2d_backward_weight.wgsl with sum_partials.wgsl; reference: reference/conv2d.ts.
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { ParamWriter } from '../gpu/uniforms.js';
 import {
@@ -15,12 +15,12 @@ import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { checkInt, checkRank, fail, pair } from './errors.js';
-import { grid1d, MAX_GROUPS } from './launch.js';
+import { grid1d, MAX_GROUPS, sumPartials } from './launch.js';
 import { sum } from './reduce.js';
 import type { CpuIo, InvalidSample, KernelSpec, Sample } from './spec.js';
 
 const OP = 'conv2d';
-/** Threads per workgroup in conv2d_backward_input*.wgsl and conv2d_backward_weight_sum.wgsl (their WG default). */
+/** Threads per workgroup in conv2d_backward_input*.wgsl (their WG default). */
 const WG = 64;
 
 export type IntOrPair = number | readonly [number, number];
@@ -114,7 +114,7 @@ const WEIGHT_MIN_STEPS = 64;
 
 /**
  * dw: conv2d_backward_weight.wgsl sums chunks of the N·OH·OW pixels (grid x) per block of weights
- * (grid y, z) into a temporary buffer of partial sums, which conv2d_backward_weight_sum.wgsl adds
+ * (grid y, z) into a temporary buffer of partial sums, which sum_partials.wgsl adds
  * up (a single chunk is written to dw directly). Each thread holds OB output channels × TB taps ×
  * CB input channels, up to 72 sums: 8 × 9 × 1 for a 3×3 kernel, more input channels where there
  * are fewer output channels or taps. At most 9 taps: with more, lavapipe's NIR stops unrolling the
@@ -147,9 +147,7 @@ function launchBackwardWeight(rt: GpuRuntime, g: Geometry, x: GPUBuffer, grad: G
     buffers: [x, grad, partial],
     workgroups: [chunks, blocks, g.groups],
   });
-  if (partial === dw) return;
-  rt.dispatch({ kernel: 'conv2d_backward_weight_sum', label: 'conv2d_backward_weight', params, buffers: [partial, dw], workgroups: grid1d(size, WG) });
-  rt.release(partial);
+  if (partial !== dw) sumPartials(rt, 'conv2d_backward_weight', partial, dw, size, chunks);
 }
 
 /**

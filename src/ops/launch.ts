@@ -1,4 +1,6 @@
-// Helpers for launching kernels: grid sizes within WebGPU's 65,535-workgroups-per-dimension limit.
+// Helpers for launching kernels: grid sizes within WebGPU's 65,535-workgroups-per-dimension limit,
+// and the second pass of split-K reductions.
+import type { GpuRuntime } from '../gpu/runtime.js';
 
 export const MAX_GROUPS = 65535;
 
@@ -13,3 +15,12 @@ export function grid1d(n: number, wg: number): [number, number] {
 
 /** Largest rank the strided kernels (broadcast, permute, reduce) index; their uniforms hold this many dims. */
 export const MAX_RANK = 8;
+
+/**
+ * out[i] = Σ_s parts[s·total + i] for i < total (kernels/wgsl/sum_partials.wgsl), then gives the
+ * temporary `parts` back to the pool: the second pass of a split-K kernel.
+ */
+export function sumPartials(rt: GpuRuntime, label: string, parts: GPUBuffer, out: GPUBuffer, total: number, splits: number): void {
+  rt.dispatch({ kernel: 'sum_partials', label, params: (p) => p.u32(total, splits), buffers: [parts, out], workgroups: grid1d(total, 256) });
+  rt.release(parts);
+}

@@ -1,13 +1,15 @@
 // Matrix product as torch.matmul: 2-D, batched with broadcast batch dims, and 1-D operands promoted
-// (vector @ matrix, matrix @ vector, dot). Kernel: kernels/wgsl/matmul.wgsl.
+// (vector @ matrix, matrix @ vector, dot). Kernels: kernels/wgsl/matmul.wgsl on GPUs,
+// kernels/wgsl/matmul_simd.wgsl on software rasterisers.
 import { scope } from '../tensor/scope.js';
+import type { Constants } from '../gpu/pipelines.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import { matmulReference } from '../reference/matmul.js';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { fail } from './errors.js';
-import { MAX_GROUPS, MAX_RANK } from './launch.js';
+import { MAX_GROUPS, MAX_RANK, sumPartials } from './launch.js';
 import { sumToShape } from './reduce.js';
 import { reshape } from './shape-ops.js';
 import type { GpuIo, KernelSpec, Sample } from './spec.js';
@@ -19,8 +21,18 @@ export interface MatmulParams {
   transB: boolean;
 }
 
-/** Output tile side of matmul.wgsl (its TILE). */
-const TILE = 32;
+/** matmul.wgsl's k step; its workgroup tile is 64Q × 64Q, Q = 1 or 2. */
+const GPU_BK = 8;
+/**
+ * Workgroups that fill a large GPU (an H100 has 132 SMs, each running two or more): with fewer
+ * 128×128 tiles than this the kernel takes 64×64 ones, and with fewer of those it splits k.
+ */
+const GPU_FILL = 256;
+/** Least k per split: shorter ranges cost more in partial sums than their parallelism gains. */
+const MIN_K_SPLIT = 256;
+/** Output tile of matmul_simd.wgsl's workgroup: RM rows, and 4·CQ·WG columns across its lanes. */
+const SIMD_ROWS = 4;
+const SIMD_COLS = 64;
 
 const NO_TRANSPOSE: MatmulParams = { transA: false, transB: false };
 
@@ -39,6 +51,21 @@ function noScalar(arg: string, shape: Shape): void {
   if (shape.length === 0) fail('matmul', `${arg} must have at least 1 dim, got a 0-D tensor (shape [])`);
 }
 
+/** One batched product as a kernel computes it: c = op(a)·op(b), m×k times k×n per batch. */
+interface Product {
+  a: GPUBuffer;
+  b: GPUBuffer;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  /** Batch dims the kernel walks (workgroup z) and each operand's element strides along them. */
+  dims: Shape;
+  aStrides: number[];
+  bStrides: number[];
+}
+
 function launch(rt: GpuRuntime, [a, b]: readonly GpuIo[], out: GpuIo, { transA, transB }: MatmulParams): void {
   if (sizeOf(out.shape) === 0) return;
   const [m, k] = matrixDims(a.shape, transA);
@@ -50,26 +77,82 @@ function launch(rt: GpuRuntime, [a, b]: readonly GpuIo[], out: GpuIo, { transA, 
   // One shared right operand and a full, untransposed batch on the left (a Linear layer on
   // [batch, tokens, features]): the batch is just more rows of one product, which fills tiles better.
   const fold = !transA && sizeOf(bBatch) === 1 && sizeOf(aBatch) === batch;
-  const rows = fold ? batch * m : m;
   const dims = fold ? [] : batchShape;
-  const aStrides = broadcastStrides(aBatch, dims).map((s) => s * m * k);
-  const bStrides = broadcastStrides(bBatch, dims).map((s) => s * k * n);
-  const groups = [Math.ceil(n / TILE), Math.ceil(rows / TILE), fold ? 1 : batch];
-  for (let z = 0; z < groups[2]; z += MAX_GROUPS) {
-    for (let y = 0; y < groups[1]; y += MAX_GROUPS) {
-      for (let x = 0; x < groups[0]; x += MAX_GROUPS) {
+  const product: Product = {
+    a: a.buffer,
+    b: b.buffer,
+    transA,
+    transB,
+    m: fold ? batch * m : m,
+    n,
+    k,
+    dims,
+    aStrides: broadcastStrides(aBatch, dims).map((s) => s * m * k),
+    bStrides: broadcastStrides(bBatch, dims).map((s) => s * k * n),
+  };
+  if (rt.softwareKernels) launchSimd(rt, product, out.buffer);
+  else launchTiled(rt, product, out.buffer);
+}
+
+/** The kernels' layout constants: each operand's contiguous axis loads as vec4s where its length is a multiple of 4. */
+const operandConstants = (p: Product): Constants => ({
+  TRANS_A: p.transA ? 1 : 0,
+  TRANS_B: p.transB ? 1 : 0,
+  VEC_A: (p.transA ? p.m : p.k) % 4 === 0 ? 1 : 0,
+  VEC_B: (p.transB ? p.k : p.n) % 4 === 0 ? 1 : 0,
+});
+
+function launchTiled(rt: GpuRuntime, p: Product, out: GPUBuffer): void {
+  const batches = sizeOf(p.dims);
+  const tiles = (side: number) => Math.ceil(p.m / side) * Math.ceil(p.n / side) * batches;
+  const q = tiles(128) >= GPU_FILL ? 2 : 1;
+  const side = 64 * q;
+  // Too few tiles for the GPU and a long k (a classifier's 100×10 output over k = 3136): each
+  // workgroup takes one range of k into its own partial product, and sum_partials.wgsl adds them up.
+  const wanted = tiles(side) >= GPU_FILL ? 1 : Math.min(Math.ceil(GPU_FILL / tiles(side)), Math.floor(p.k / MIN_K_SPLIT));
+  const kSplit = wanted > 1 ? Math.ceil(p.k / wanted / GPU_BK) * GPU_BK : p.k;
+  const splits = wanted > 1 ? Math.ceil(p.k / kSplit) : 1;
+  const total = p.m * p.n * batches;
+  const parts = splits > 1 ? rt.acquire(4 * splits * total, 'matmul split-K') : out;
+  dispatchGrid(rt, 'matmul', p, { ...operandConstants(p), Q: q }, [p.a, p.a, p.b, p.b, parts], [Math.ceil(p.n / side), Math.ceil(p.m / side), splits * batches], kSplit);
+  if (parts === out) return;
+  sumPartials(rt, 'matmul', parts, out, total, splits);
+}
+
+/** Fraction of matmul_simd.wgsl's workgroup tiles that is output, `cols` going across the lanes. */
+const simdFill = (rows: number, cols: number): number => (rows * cols) / (Math.ceil(rows / SIMD_ROWS) * SIMD_ROWS * Math.ceil(cols / SIMD_COLS) * SIMD_COLS);
+
+function launchSimd(rt: GpuRuntime, product: Product, out: GPUBuffer): void {
+  // Lanes run along the columns: where the rows are the longer side (c is 100×10 in a small
+  // classifier's forward), compute cᵀ = op(b)ᵀ·op(a)ᵀ and store it transposed.
+  const swap = simdFill(product.n, product.m) > simdFill(product.m, product.n);
+  const p: Product = swap
+    ? { ...product, a: product.b, b: product.a, transA: !product.transB, transB: !product.transA, m: product.n, n: product.m, aStrides: product.bStrides, bStrides: product.aStrides }
+    : product;
+  const constants = { ...operandConstants(p), TRANS_C: swap ? 1 : 0 };
+  dispatchGrid(rt, 'matmul_simd', p, constants, [p.a, p.a, p.b, p.b, out], [Math.ceil(p.n / SIMD_COLS), Math.ceil(p.m / SIMD_ROWS), sizeOf(p.dims)], p.k);
+}
+
+/**
+ * Dispatches `kernel` over a grid of x × y tiles by z batches (times k splits of `kSplit`), in
+ * grids of at most 65,535 groups per dim.
+ */
+function dispatchGrid(rt: GpuRuntime, kernel: string, p: Product, constants: Constants, buffers: GPUBuffer[], [gx, gy, gz]: [number, number, number], kSplit: number): void {
+  for (let z = 0; z < gz; z += MAX_GROUPS) {
+    for (let y = 0; y < gy; y += MAX_GROUPS) {
+      for (let x = 0; x < gx; x += MAX_GROUPS) {
         rt.dispatch({
-          kernel: 'matmul',
+          kernel,
           label: 'matmul',
-          constants: { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 },
-          params: (p) =>
-            p
-              .u32s(dims, MAX_RANK)
-              .u32s(aStrides, MAX_RANK)
-              .u32s(bStrides, MAX_RANK)
-              .u32(rows, n, k, dims.length, x, y, z),
-          buffers: [a.buffer, b.buffer, out.buffer],
-          workgroups: [Math.min(MAX_GROUPS, groups[0] - x), Math.min(MAX_GROUPS, groups[1] - y), Math.min(MAX_GROUPS, groups[2] - z)],
+          constants,
+          params: (w) =>
+            w
+              .u32s(p.dims, MAX_RANK)
+              .u32s(p.aStrides, MAX_RANK)
+              .u32s(p.bStrides, MAX_RANK)
+              .u32(p.m, p.n, p.k, p.dims.length, x, y, z, kSplit, sizeOf(p.dims)),
+          buffers,
+          workgroups: [Math.min(MAX_GROUPS, gx - x), Math.min(MAX_GROUPS, gy - y), Math.min(MAX_GROUPS, gz - z)],
         });
       }
     }
@@ -107,6 +190,19 @@ const samples: Sample<MatmulParams>[] = [
   { note: 'transposed other, as Linear x·Wᵀ', inputs: [[2, 5, 11], [17, 11]], params: { transA: false, transB: true } },
   { note: 'transposed other, broadcast batch', inputs: [[6, 11], [2, 1, 17, 11]], params: { transA: false, transB: true } },
   { note: 'both transposed, over one tile', inputs: [[2, 20, 33], [2, 34, 20]], params: { transA: true, transB: true } },
+  // matmul_simd.wgsl: vec4 loads where a contiguous axis is a multiple of 4 (here with k = 9 in
+  // the gradient of other), several column tiles, and tall outputs computed transposed.
+  { note: 'dims multiples of 4, two column tiles', inputs: [[9, 12], [12, 72]], params: NO_TRANSPOSE },
+  { note: 'dims multiples of 4, both transposed', inputs: [[2, 8, 4], [2, 12, 8]], params: { transA: true, transB: true } },
+  { note: 'dims multiples of 4, as Linear x·Wᵀ', inputs: [[5, 16], [8, 16]], params: { transA: false, transB: true } },
+  { note: 'tall output, broadcast batch', inputs: [[2, 1, 70, 6], [3, 6, 5]], params: NO_TRANSPOSE },
+  { note: 'tall output, folded batch', inputs: [[4, 20, 8], [8, 3]], params: NO_TRANSPOSE },
+  { note: 'k = 1', inputs: [[6, 1], [1, 5]], params: NO_TRANSPOSE },
+  { note: '1×1 by 1×1', inputs: [[1, 1], [1, 1]], params: NO_TRANSPOSE },
+  // matmul.wgsl splits k = 530 in two (272 + 258) here: too few tiles for a GPU; and takes
+  // 128×128 tiles for 256 batches.
+  { note: 'long k, small output, broadcast batch', inputs: [[2, 1, 3, 530], [2, 530, 5]], params: NO_TRANSPOSE },
+  { note: 'many small batches', inputs: [[256, 2, 3], [256, 3, 2]], params: NO_TRANSPOSE },
 ];
 
 export const matmulSpec: KernelSpec<MatmulParams> = {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AdapterDescription } from '../../src/gpu/device.js';
 import { convGroup, kernelGroups, matmulGroup } from '../../bench/kernels.js';
 import type { Impl, Row } from '../../bench/measure.js';
-import { ANCHOR_SOURCE, ANCHORS, isSoftwareAdapter, targets, targetsTable, type Targets } from '../../bench/targets.js';
+import { ANCHOR_SOURCE, ANCHORS, targets, targetsTable, type Targets } from '../../bench/targets.js';
+import { isSoftwareAdapter } from '../../src/gpu/device.js';
 import { TRAINING_GROUP, trainingGroup } from '../../bench/training.js';
 
 const adapter = (vendor: string, architecture: string, device: string, description: string): AdapterDescription => ({ vendor, architecture, device, description, features: [] });

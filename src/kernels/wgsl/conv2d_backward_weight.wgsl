@@ -2,7 +2,7 @@
 // grad[n, o, oy, ox]·x[n, c, oy·stride − pad + ky·dil, ox·stride − pad + kx·dil] (c: channel ci
 // of o's group) over the N·OH·OW output pixels. The pixels are cut into chunks of p.chunk (a
 // multiple of WG); workgroup (chunk, block) sums its chunk for a block of OB output channels ×
-// TB taps × CB input channels into partial[chunk, ·], and conv2d_backward_weight_sum.wgsl adds
+// TB taps × CB input channels into partial[chunk, ·], and sum_partials.wgsl adds
 // the chunks up (a single chunk's partial is dw itself). Lanes are consecutive pixels (coalesced
 // loads); each thread steps through the chunk WG pixels at a time with all OB·TB·CB sums in
 // registers, so each grad value it loads feeds TB·CB FMAs and each x value OB (on CPU
