@@ -20,7 +20,7 @@ import { sum } from './reduce.js';
 import type { CpuIo, InvalidSample, KernelSpec, Sample } from './spec.js';
 
 const OP = 'conv2d';
-/** Threads per workgroup in conv2d_backward_input*.wgsl (their WG default). */
+/** Threads per workgroup in conv2d.wgsl and conv2d_backward_input*.wgsl (their WG default). */
 const WG = 64;
 
 export type IntOrPair = number | readonly [number, number];
@@ -73,28 +73,23 @@ function packParams(p: ParamWriter, g: Geometry, chunk = 0): void {
   p.u32(...g.input, O, OH, OW, g.groups, KH, KW, ...g.stride, ...g.padding, ...g.dilation, chunk);
 }
 
-/** Threads per workgroup (each computing 8 pixels) and most output channels per thread in conv2d.wgsl. */
-const FORWARD_WG = 64;
-const FORWARD_OB = 8;
-
 /**
- * conv2d.wgsl: a thread per 8 output pixels and block of up to FORWARD_OB output channels of one
- * group; grid x (wrapping into y) over the N·OH·OW pixels in tiles of 8·FORWARD_WG, z over
- * groups × channel blocks.
+ * conv2d.wgsl: a thread per strip of Q output pixels and block of up to 4 output channels of one
+ * group (forwardStrip); grid x (wrapping into y) over the N·OH·⌈OW/Q⌉ strips, z over groups ×
+ * channel blocks.
  */
 function launchForward(rt: GpuRuntime, g: Geometry, buffers: GPUBuffer[], withBias: boolean): void {
   const [N, O, OH, OW] = g.output;
-  const [, , KH, KW] = g.weight;
+  const [, , , KW] = g.weight;
   if (N * O * OH * OW === 0) return; // nothing to write (and no channel block to size)
-  const perGroup = O / g.groups;
-  const ob = Math.min(FORWARD_OB, perGroup);
-  const blocks = g.groups * Math.ceil(perGroup / ob);
-  if (blocks > MAX_GROUPS) fail(OP, `${blocks} blocks of output channels (groups × ⌈channels per group / ${ob}⌉) exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
-  const [gx, gy] = grid1d(Math.ceil((N * OH * OW) / 8), FORWARD_WG);
+  const strip = forwardStrip(g);
+  const blocks = g.groups * Math.ceil(O / g.groups / strip.ob);
+  if (blocks > MAX_GROUPS) fail(OP, `${blocks} blocks of output channels (groups × ⌈channels per group / ${strip.ob}⌉) exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
+  const [gx, gy] = grid1d(N * OH * Math.ceil(OW / strip.q), WG);
   rt.dispatch({
     kernel: 'conv2d',
     label: 'conv2d',
-    constants: { HAS_BIAS: withBias ? 1 : 0, WG: FORWARD_WG, KH, KW, OB: ob },
+    constants: { HAS_BIAS: withBias ? 1 : 0, WG, KW, SX: g.stride[1], DX: g.dilation[1], KC: strip.kc, OB: strip.ob, Q: strip.q },
     params: (p) => packParams(p, g),
     buffers,
     workgroups: [gx, gy, blocks],
@@ -151,20 +146,38 @@ function launchBackwardWeight(rt: GpuRuntime, g: Geometry, x: GPUBuffer, grad: G
 }
 
 /**
- * The channels (CB) and consecutive pixels (Q) each thread of conv2d_backward_input.wgsl computes:
- * up to 4 channels, and rows cut into equal strips. The bounds keep every loop the kernel unrolls
- * within what compilers unroll (lavapipe's NIR does not unroll loops over 32 iterations or nests
- * much past 200 FMAs, and then indexes the register arrays per lane, many times slower): at most
- * 64 sums, a KW·CB·Q FMA body of at most 192 and at most 32 grad values under a strip. Null where
- * the kernel does not apply: a horizontal stride or dilation above 1, or a kernel over 32 wide.
+ * The register block of the strip kernels (conv2d.wgsl, conv2d_backward_input.wgsl): each thread
+ * computes `ch` of `channels` channels (up to 4) × q consecutive pixels of a row `width` wide (rows
+ * cut into equal strips), from a window of (q − 1)·stride + (kc − 1)·dilation + 1 input values per
+ * chunk of kc tap columns (the largest divisor of kw whose window fits). The bounds keep every
+ * loop the kernels unroll within what compilers unroll (lavapipe's NIR does not unroll loops over
+ * 32 iterations or nests much past 200 FMAs, and then indexes the register arrays per lane, many
+ * times slower): at most 64 sums, a kc·ch·q FMA body of at most 192 and a window of at most 32.
+ */
+function stripBlock(channels: number, width: number, kw: number, stride: number, dilation: number): { ch: number; kc: number; q: number } {
+  const ch = Math.min(channels, 4);
+  let kc = kw;
+  while (kw % kc !== 0 || (kc - 1) * dilation + 1 > 32) kc--;
+  const qMax = Math.min(Math.floor((32 - (kc - 1) * dilation - 1) / stride) + 1, Math.floor(64 / ch), Math.floor(192 / (kc * ch)));
+  return { ch, kc, q: Math.ceil(width / Math.ceil(width / qMax)) };
+}
+
+/** conv2d.wgsl's block: output channels (OB), tap columns per chunk (KC) and pixels (Q) per thread. */
+function forwardStrip(g: Geometry): { ob: number; kc: number; q: number } {
+  const { ch, kc, q } = stripBlock(g.output[1] / g.groups, g.output[3], g.weight[3], g.stride[1], g.dilation[1]);
+  return { ob: ch, kc, q };
+}
+
+/**
+ * conv2d_backward_input.wgsl's block: input channels (CB) and pixels (Q) per thread. Null where
+ * the kernel does not apply: a horizontal stride or dilation above 1, or a kernel wider than one
+ * window (it has no chunks).
  */
 function inputStrip(g: Geometry): { cb: number; q: number } | null {
-  const [, , , W] = g.input;
   const [, Cg, , KW] = g.weight;
   if (g.stride[1] !== 1 || g.dilation[1] !== 1) return null;
-  const cb = Math.min(Cg, 4);
-  const qMax = Math.min(33 - KW, Math.floor(64 / cb), Math.floor(192 / (cb * KW)));
-  return qMax < 1 ? null : { cb, q: Math.ceil(W / Math.ceil(W / qMax)) };
+  const { ch, kc, q } = stripBlock(Cg, g.input[3], KW, 1, 1);
+  return kc === KW ? { cb: ch, q } : null;
 }
 
 /**
@@ -274,6 +287,11 @@ export const conv2dSpec = conv2dSpecFor(
       params: { padding: 1 },
     },
     { note: '1×1 kernel over 11 channels (blocks of 8 input channels per weight-gradient thread, of 4 per input-gradient thread)', inputs: [[2, 11, 5, 4], [3, 11, 1, 1]], params: {} },
+    {
+      note: 'kernel wider than one forward window: 6 tap columns at dilation 7, in two chunks of 3',
+      inputs: [[1, 2, 3, 40], [3, 2, 2, 6]],
+      params: { dilation: [1, 7], padding: [0, 3] },
+    },
     {
       note: 'stride and dilation 2 down the rows only, 3×2 kernel (the strip input gradient)',
       inputs: [[2, 5, 11, 9], [6, 5, 3, 2]],
