@@ -3,15 +3,11 @@
 // Options: --only TEXT runs the groups whose name contains TEXT; --no-training; --no-kernels.
 // Prints the tables (the last: issue 5's targets next to their anchors) and writes every figure
 // to bench/results/<date>-<quick|full>.json.
-import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { init, shutdown } from '../src/index.js';
 import { kernelGroups } from './kernels.js';
 import { runGroup, type Row, type RunOptions } from './measure.js';
+import { provenance, writeResult } from './results.js';
 import { kernelTable, trainingTable } from './report.js';
 import { targets, targetsTable } from './targets.js';
 import { tfInfo } from './tfjs.js';
@@ -37,13 +33,10 @@ const goals = targets(rows, rt.adapter);
 const tables = [kernels.length ? `Kernels\n\n${kernelTable(kernels)}` : '', training.length ? `Training\n\n${trainingTable(training)}` : '', `Targets (issue 5)\n\n${targetsTable(goals)}`].filter(Boolean).join('\n\n');
 console.log(`\n${tables}\n`);
 
-const git = (cmd: string) => { try { return execSync(`git ${cmd}`, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return null; } };
-const result = {
-  date: started.toISOString(),
-  mode: fullRun ? 'full' : 'quick',
-  commit: git('rev-parse HEAD'),
-  dirty: (git('status --porcelain') ?? '') !== '',
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30, node: process.version, platform: process.platform },
+const mode = fullRun ? 'full' : 'quick';
+const file = writeResult(started, mode, {
+  ...provenance(started),
+  mode,
   adapter: rt.adapter,
   timestampQuery: rt.device.features.has('timestamp-query'),
   tfjs: await tfInfo().catch((e: Error) => ({ error: e.message })),
@@ -51,11 +44,7 @@ const result = {
   rows,
   targets: goals,
   tables,
-};
-const dir = join(dirname(fileURLToPath(import.meta.url)), '../../bench/results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}-${result.mode}.json`);
-writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+});
 console.log(`wrote ${file}`);
 shutdown();
 // TF.js's webgpu device and wasm module keep handles open.

@@ -27,35 +27,39 @@ function hostBatches() {
   };
 }
 
+/**
+ * One `cnn` training step as the training command runs it: the batch gathered on the GPU from the
+ * resident MNIST, forward, cross-entropy, backward and Adam. The caller scopes each run.
+ */
+export function cnnStep(): { run(): void; dispose(): void } {
+  manualSeed(777);
+  const model = presets.cnn();
+  const opt = new Adam(model.parameters(), { lr: 1e-3 });
+  const { train } = loadMnist();
+  const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true, resident: true });
+  let batches = loader[Symbol.iterator]();
+  return {
+    run() {
+      let b = batches.next();
+      if (b.done) b = (batches = loader[Symbol.iterator]()).next();
+      const { x, y } = b.value;
+      const loss = crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      x.dispose();
+      y.dispose();
+    },
+    dispose: () => {
+      batches.return?.(); // ends the epoch's generator, which frees its order buffer
+      loader.dispose();
+      model.parameters().forEach((p) => p.dispose());
+    },
+  };
+}
+
 function oursTraining(): Case {
-  return oursCase('gpu', () => {
-    manualSeed(777);
-    const model = presets.cnn();
-    const opt = new Adam(model.parameters(), { lr: 1e-3 });
-    const { train } = loadMnist();
-    // As the training command runs it: the dataset on the GPU, each batch gathered there.
-    const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true, resident: true });
-    let batches = loader[Symbol.iterator]();
-    return {
-      // A step as the training loop runs it: gather the batch, forward, backward, Adam.
-      run() {
-        let b = batches.next();
-        if (b.done) b = (batches = loader[Symbol.iterator]()).next();
-        const { x, y } = b.value;
-        const loss = crossEntropy(model.forward(x), y);
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        x.dispose();
-        y.dispose();
-      },
-      dispose: () => {
-        batches.return?.(); // ends the epoch's generator, which frees its order buffer
-        loader.dispose();
-        model.parameters().forEach((p) => p.dispose());
-      },
-    };
-  });
+  return oursCase('gpu', cnnStep);
 }
 
 /** The same network with tf ops, NHWC: conv 1→32 k3 p1, relu, maxpool 2, conv 32→64, relu, maxpool 2, dense 3136→10. */

@@ -60,6 +60,7 @@ export class GpuRuntime {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private dispatches = 0;
+  private dispatchTotal = 0;
   private batch = 0;
   private readonly lastUse = new WeakMap<GPUBuffer, number>();
   private pendingErrors: Promise<GPUError | null>[] = [];
@@ -140,6 +141,12 @@ export class GpuRuntime {
     const [x, y = 1, z = 1] = d.workgroups;
     pass.dispatchWorkgroups(x, y, z);
     this.dispatches++;
+    this.dispatchTotal++;
+  }
+
+  /** Dispatches recorded since the runtime opened (the host-overhead benchmark counts them per step). */
+  get dispatchCount(): number {
+    return this.dispatchTotal;
   }
 
   /** Submits everything recorded so far. Does not wait for the GPU. */
