@@ -92,29 +92,39 @@ interface Kernel {
 
 export class PipelineCache {
   private readonly kernels = new Map<string, Kernel>();
+  /** By the key as callers order the constants; several keys may share one pipeline. */
   private readonly pipelines = new Map<string, CachedPipeline>();
+  private readonly byCanonicalKey = new Map<string, CachedPipeline>();
 
   constructor(private readonly device: GPUDevice) {}
 
   get(kernel: string, constants: Constants = {}): CachedPipeline {
-    const names = Object.keys(constants).sort();
-    const key = `${kernel}|${names.map((n) => `${n}=${constants[n]}`).join(',')}`;
+    // The hot path (every dispatch) builds its key in the caller's key order, with no sorting or
+    // arrays; a miss there looks the canonical (sorted) key up, so no pipeline compiles twice.
+    let key = kernel;
+    for (const name in constants) key += `|${name}=${constants[name]}`;
     let cached = this.pipelines.get(key);
     if (!cached) {
-      const { module, layout, pipelineLayout } = this.kernel(kernel);
-      const pipeline = this.device.createComputePipeline({
-        label: key,
-        layout: pipelineLayout,
-        compute: { module, entryPoint: 'main', constants: constants as Record<string, number> },
-      });
-      cached = { pipeline, layout };
+      const names = Object.keys(constants).sort();
+      const canonical = `${kernel}|${names.map((n) => `${n}=${constants[n]}`).join(',')}`;
+      cached = this.byCanonicalKey.get(canonical);
+      if (!cached) {
+        const { module, layout, pipelineLayout } = this.kernel(kernel);
+        const pipeline = this.device.createComputePipeline({
+          label: canonical,
+          layout: pipelineLayout,
+          compute: { module, entryPoint: 'main', constants: constants as Record<string, number> },
+        });
+        cached = { pipeline, layout };
+        this.byCanonicalKey.set(canonical, cached);
+      }
       this.pipelines.set(key, cached);
     }
     return cached;
   }
 
   get size(): number {
-    return this.pipelines.size;
+    return this.byCanonicalKey.size;
   }
 
   private kernel(name: string): Kernel {

@@ -2,7 +2,7 @@
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { GradNode } from '../autograd/node.js';
 import { runtime } from '../gpu/context.js';
-import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
+import { formatShape, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { CpuStorage, GpuStorage, type Device, type Storage } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fail } from './errors.js';
@@ -106,7 +106,7 @@ function recordNode<P>(
       }
       const grads = rule(ctx, grad);
       grads.forEach((g, i) => {
-        if (g && formatShape(g.shape) !== formatShape(inputs[i].shape)) {
+        if (g && !sameShape(g.shape, inputs[i].shape)) {
           throw new Error(`internal: ${spec.name} backward gave ${spec.inputs[i]} a gradient of shape ${formatShape(g.shape)}, expected ${formatShape(inputs[i].shape)}`);
         }
       });

@@ -50,17 +50,18 @@ function geometry(input: Shape, weight: Shape, bias: Shape | null, options: Conv
 
   const [N, C] = input;
   const [O, Cg, KH, KW] = weight;
-  const shapes = `input ${formatShape(input)}, weight ${formatShape(weight)}`;
-  if (C % groups !== 0) fail(OP, `input channels ${C} must be divisible by groups ${groups} (${shapes})`);
-  if (O % groups !== 0) fail(OP, `output channels (weight[0]) ${O} must be divisible by groups ${groups} (${shapes})`);
-  if (Cg * groups !== C) fail(OP, `weight[1] × groups must equal the input channels: ${Cg} × ${groups} ≠ ${C} (${shapes})`);
-  if (KH < 1 || KW < 1) fail(OP, `kernel size must be at least 1×1, got ${KH}×${KW} (${shapes})`);
+  // Only messages need it: built on failure, not on every call.
+  const shapes = () => `input ${formatShape(input)}, weight ${formatShape(weight)}`;
+  if (C % groups !== 0) fail(OP, `input channels ${C} must be divisible by groups ${groups} (${shapes()})`);
+  if (O % groups !== 0) fail(OP, `output channels (weight[0]) ${O} must be divisible by groups ${groups} (${shapes()})`);
+  if (Cg * groups !== C) fail(OP, `weight[1] × groups must equal the input channels: ${Cg} × ${groups} ≠ ${C} (${shapes()})`);
+  if (KH < 1 || KW < 1) fail(OP, `kernel size must be at least 1×1, got ${KH}×${KW} (${shapes()})`);
   if (bias && (bias.length !== 1 || bias[0] !== O)) fail(OP, `bias must have shape [${O}] (one per output channel), got ${formatShape(bias)}`);
 
   const span = [0, 1].map((d) => dilation[d] * (weight[d + 2] - 1) + 1);
   const padded = [0, 1].map((d) => input[d + 2] + 2 * padding[d]);
   if (span[0] > padded[0] || span[1] > padded[1]) {
-    fail(OP, `kernel ${KH}×${KW} (spanning ${span.join('×')} with dilation ${dilation.join('×')}) is larger than the padded input ${padded.join('×')} (${shapes}, padding ${padding.join('×')})`);
+    fail(OP, `kernel ${KH}×${KW} (spanning ${span.join('×')} with dilation ${dilation.join('×')}) is larger than the padded input ${padded.join('×')} (${shapes()}, padding ${padding.join('×')})`);
   }
   const out = [0, 1].map((d) => Math.floor((padded[d] - span[d]) / stride[d]) + 1);
   return { input, weight, output: [N, O, out[0], out[1]], stride, padding, dilation, groups };

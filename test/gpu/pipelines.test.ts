@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readWgsl, resolveIncludes, storageBindings } from '../../src/gpu/pipelines.js';
+import { PipelineCache, readWgsl, resolveIncludes, storageBindings } from '../../src/gpu/pipelines.js';
+import { runtime } from '../../src/index.js';
+import { useGpu } from '../support/gpu.js';
 
 /** A read callback over an in-memory folder. */
 const files = (entries: Record<string, string>) => (name: string) => entries[name];
@@ -72,5 +74,20 @@ describe('storageBindings', () => {
       const declared = code.replace(/\/\/.*$/gm, '').match(/var<storage/g)?.length ?? 0;
       expect(storageBindings(kernel, code).length, kernel).toBe(declared);
     }
+  });
+});
+
+describe('PipelineCache', () => {
+  useGpu();
+
+  it('compiles a kernel once per set of constants, whatever order the caller lists them in', () => {
+    const cache = new PipelineCache(runtime().device);
+    const a = cache.get('conv2d_backward_input', { WG: 64, KW: 3, CB: 4, Q: 16 });
+    const b = cache.get('conv2d_backward_input', { Q: 16, CB: 4, KW: 3, WG: 64 });
+    const c = cache.get('conv2d_backward_input', { WG: 64, KW: 3, CB: 4, Q: 8 });
+    expect(b).toBe(a);
+    expect(c.pipeline).not.toBe(a.pipeline);
+    expect(c.layout).toBe(a.layout);
+    expect(cache.size).toBe(2);
   });
 });
