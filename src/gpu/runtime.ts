@@ -40,8 +40,10 @@ export interface RuntimeOptions extends DeviceOptions {
 
 /** Adds timestamp writes to compute passes (src/gpu/timing.ts). */
 export interface PassTimer {
-  /** The descriptor of the pass about to open. */
-  begin(): GPUComputePassDescriptor;
+  /** Close the pass after every dispatch, so that each dispatch is timed alone (profiling). */
+  readonly perDispatch: boolean;
+  /** The descriptor of the pass about to open, for the dispatch (by its label) that opens it. */
+  begin(label: string): GPUComputePassDescriptor;
   /** Runs on the encoder right after that pass ends, e.g. to resolve its queries. */
   end(encoder: GPUCommandEncoder): void;
 }
@@ -135,13 +137,14 @@ export class GpuRuntime {
     const offset = this.uniforms.write(d.params);
     for (const buffer of d.buffers) this.lastUse.set(buffer, this.batch);
     const bindGroup = this.bindGroups.get(`${d.label} (${d.kernel})`, layout, d.buffers);
-    const pass = this.openPass();
+    const pass = this.openPass(d);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [offset]);
     const [x, y = 1, z = 1] = d.workgroups;
     pass.dispatchWorkgroups(x, y, z);
     this.dispatches++;
     this.dispatchTotal++;
+    if (this.passTimer?.perDispatch) this.closePass();
   }
 
   /** Dispatches recorded since the runtime opened (the host-overhead benchmark counts them per step). */
@@ -238,9 +241,9 @@ export class GpuRuntime {
     this.encoder = this.device.createCommandEncoder();
   }
 
-  private openPass(): GPUComputePassEncoder {
+  private openPass(d: Dispatch): GPUComputePassEncoder {
     this.beginBatch();
-    this.pass ??= this.encoder!.beginComputePass(this.passTimer?.begin());
+    this.pass ??= this.encoder!.beginComputePass(this.passTimer?.begin(`${d.label} (${d.kernel})`));
     return this.pass;
   }
 

@@ -21,7 +21,8 @@ class PassTimestamps implements PassTimer {
   private readonly querySet: GPUQuerySet;
   private readonly resolved: GPUBuffer;
   private readonly staging: GPUBuffer;
-  private count = 0;
+  private labels: string[] = [];
+  perDispatch = false;
 
   constructor(
     private readonly device: GPUDevice,
@@ -32,39 +33,45 @@ class PassTimestamps implements PassTimer {
     this.staging = device.createBuffer({ size: SLOT * capacity, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   }
 
-  reset(): void {
-    this.count = 0;
+  reset(perDispatch: boolean): void {
+    this.labels = [];
+    this.perDispatch = perDispatch;
   }
 
   get passes(): number {
-    return this.count;
+    return this.labels.length;
   }
 
-  begin(): GPUComputePassDescriptor {
-    if (this.count >= this.capacity) throw new Error(`timing: the measured work opened more than ${this.capacity} compute passes`);
-    const first = 2 * this.count;
+  begin(label: string): GPUComputePassDescriptor {
+    if (this.passes >= this.capacity) throw new Error(`timing: the measured work opened more than ${this.capacity} compute passes`);
+    const first = 2 * this.passes;
+    this.labels.push(label);
     return { timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: first, endOfPassWriteIndex: first + 1 } };
   }
 
   end(encoder: GPUCommandEncoder): void {
-    encoder.resolveQuerySet(this.querySet, 2 * this.count, 2, this.resolved, SLOT * this.count);
-    this.count++;
+    const last = this.passes - 1;
+    encoder.resolveQuerySet(this.querySet, 2 * last, 2, this.resolved, SLOT * last);
   }
 
-  /** Total nanoseconds inside the passes recorded since reset(). */
-  async readNs(): Promise<number> {
-    const bytes = SLOT * this.count;
-    if (bytes === 0) return 0;
+  /** Each pass recorded since reset(): the label of the dispatch that opened it, and its nanoseconds. */
+  async read(): Promise<PassTime[]> {
+    const bytes = SLOT * this.passes;
+    if (bytes === 0) return [];
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(this.resolved, 0, this.staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     await this.staging.mapAsync(GPUMapMode.READ, 0, bytes);
     const stamps = new BigUint64Array(this.staging.getMappedRange(0, bytes));
-    let ns = 0;
-    for (let i = 0; i < this.count; i++) ns += Number(stamps[(SLOT / 8) * i + 1] - stamps[(SLOT / 8) * i]);
+    const times = this.labels.map((label, i) => ({ label, ns: Number(stamps[(SLOT / 8) * i + 1] - stamps[(SLOT / 8) * i]) }));
     this.staging.unmap();
-    return ns;
+    return times;
   }
+}
+
+export interface PassTime {
+  label: string;
+  ns: number;
 }
 
 /** A training step opens a few passes (one per submit or read); 1,024 leaves room for long blocks. */
@@ -77,12 +84,26 @@ const timers = new WeakMap<GpuRuntime, PassTimestamps>();
  * first, so the figures cover `fn`'s work only.
  */
 export async function timeGpu(rt: GpuRuntime, fn: () => void): Promise<GpuTiming> {
+  const { wallMs, hostMs, passes } = await timePasses(rt, fn, false);
+  return { wallMs, hostMs, gpuMs: passes && passes.reduce((ms, p) => ms + p.ns / 1e6, 0), passes: passes?.length ?? 0 };
+}
+
+/**
+ * As timeGpu, but each dispatch in a pass of its own: GPU time per dispatch, in recording order,
+ * labelled "op (kernel)". Null where the adapter lacks timestamp-query. Separate passes cost a
+ * little on a GPU (no overlap between dispatches), so the sum can exceed timeGpu's figure.
+ */
+export async function profileGpu(rt: GpuRuntime, fn: () => void): Promise<PassTime[] | null> {
+  return (await timePasses(rt, fn, true)).passes;
+}
+
+async function timePasses(rt: GpuRuntime, fn: () => void, perDispatch: boolean): Promise<{ wallMs: number; hostMs: number; passes: PassTime[] | null }> {
   await rt.sync();
   let timer: PassTimestamps | null = null;
   if (rt.device.features.has('timestamp-query')) {
     timer = timers.get(rt) ?? new PassTimestamps(rt.device, MAX_PASSES);
     timers.set(rt, timer);
-    timer.reset();
+    timer.reset(perDispatch);
   }
   rt.passTimer = timer;
   let hostMs: number;
@@ -95,6 +116,5 @@ export async function timeGpu(rt: GpuRuntime, fn: () => void): Promise<GpuTiming
     rt.passTimer = null;
   }
   const wallMs = performance.now() - start;
-  const gpuMs = timer ? (await timer.readNs()) / 1e6 : null;
-  return { wallMs, hostMs, gpuMs, passes: timer?.passes ?? 0 };
+  return { wallMs, hostMs, passes: timer ? await timer.read() : null };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matmul, randn, runtime, scope } from '../../src/index.js';
-import { timeGpu } from '../../src/gpu/timing.js';
+import { matmul, randn, relu, runtime, scope } from '../../src/index.js';
+import { profileGpu, timeGpu } from '../../src/gpu/timing.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -20,6 +20,19 @@ describe('GPU timing', () => {
     }
     expect(rt.passTimer).toBeNull();
     a.dispose();
+  });
+
+  it('profiles each dispatch in a pass of its own, labelled by op and kernel', async () => {
+    const rt = runtime();
+    const a = randn([16, 16]);
+    const before = rt.dispatchCount;
+    const passes = await profileGpu(rt, () => scope(() => void relu(matmul(a, a))));
+    a.dispose();
+    expect(rt.passTimer).toBeNull();
+    if (!rt.device.features.has('timestamp-query')) return expect(passes).toBeNull();
+    expect(rt.dispatchCount - before).toBe(2);
+    expect(passes!.map((p) => p.label)).toEqual([`matmul (${rt.softwareKernels ? 'matmul_simd' : 'matmul'})`, 'relu (unary)']);
+    for (const p of passes!) expect(p.ns).toBeGreaterThanOrEqual(0);
   });
 
   it('leaves the normal path without timestamp writes, and its results unchanged', async () => {
