@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { div, eq, mul } from './binary.js';
 import { fail, normalizeDim } from './errors.js';
-import { grid1d, MAX_RANK } from './launch.js';
+import { grid1d, MAX_RANK, sumPartials } from './launch.js';
 import { expand, reshape } from './shape-ops.js';
 import type { KernelSpec, Sample } from './spec.js';
 
@@ -19,6 +19,9 @@ interface Params {
 }
 
 const CODES: Record<ReduceKind, number> = { sum: 0, max: 1, argmax: 2 };
+/** Workgroups that fill a large GPU, and the fewest elements (16 per thread) worth a chunk of their own. */
+const SPLIT_FILL = 256;
+const MIN_CHUNK = 1024;
 
 function reduceSpec(name: string, kind: ReduceKind, mean: boolean, backward: KernelSpec<Params>['backward']): KernelSpec<Params> {
   return {
@@ -29,25 +32,34 @@ function reduceSpec(name: string, kind: ReduceKind, mean: boolean, backward: Ker
       return reducedShape(name, x[0], dims, keepdim, kind !== 'sum');
     },
     gpu(rt, [x], [out], { dims }) {
-      const strides = stridesOf(x.shape);
-      const kept = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+      const { kept, reduced } = mergeDims(x.shape, dims);
+      // The innermost reduced run is walked by the threads; the runs outside it are "outer".
+      const inner = reduced.pop() ?? { size: 1, stride: 0 };
       const nRed = dims.reduce((a, d) => a * x.shape[d], 1);
       const nOut = sizeOf(out.shape);
+      // Few outputs over many elements (a bias gradient: 64 sums of 19,600) leave most of a real
+      // GPU idle: there each output's elements are split into chunks, one workgroup each, and
+      // sum_partials.wgsl adds the chunks up. CPU rasterisers have cores enough already.
+      const wanted = kind === 'sum' && !rt.softwareKernels ? Math.min(Math.ceil(SPLIT_FILL / Math.max(1, nOut)), Math.floor(nRed / MIN_CHUNK)) : 1;
+      const chunk = Math.max(1, Math.ceil(nRed / Math.max(1, wanted)));
+      const chunks = Math.max(1, Math.ceil(nRed / chunk));
+      const parts = chunks > 1 ? rt.acquire(4 * chunks * nOut, `${name} partial sums`) : out.buffer;
       rt.dispatch({
         kernel: 'reduce',
         label: name,
         constants: { OP: CODES[kind] },
         params: (p) =>
           p
-            .u32s(kept.map((d) => x.shape[d]), MAX_RANK)
-            .u32s(kept.map((d) => strides[d]), MAX_RANK)
-            .u32s(dims.map((d) => x.shape[d]), MAX_RANK)
-            .u32s(dims.map((d) => strides[d]), MAX_RANK)
-            .u32(kept.length, dims.length, nOut, nRed)
+            .u32s(kept.map((r) => r.size), MAX_RANK)
+            .u32s(kept.map((r) => r.stride), MAX_RANK)
+            .u32s(reduced.map((r) => r.size), MAX_RANK)
+            .u32s(reduced.map((r) => r.stride), MAX_RANK)
+            .u32(kept.length, reduced.length, nOut, nRed, Math.max(1, inner.size), inner.stride, chunk, chunks)
             .f32(mean ? 1 / nRed : 1),
-        buffers: [x.buffer, out.buffer],
-        workgroups: grid1d(nOut, 1),
+        buffers: [x.buffer, parts],
+        workgroups: grid1d(nOut * chunks, 1),
       });
+      if (parts !== out.buffer) sumPartials(rt, name, parts, out.buffer, nOut, chunks);
     },
     cpu([x], [out], { dims }) {
       const nRed = dims.reduce((a, d) => a * x.shape[d], 1);
@@ -67,7 +79,41 @@ const reduceSamples: Sample<Params>[] = [
   { note: 'N, H, W of NCHW (bias gradient)', inputs: [[2, 3, 5, 5]], params: { dims: [0, 2, 3], keepdim: false } },
   { note: 'everything, long row (many threads per output)', inputs: [[300]], params: { dims: [0], keepdim: false } },
   { note: 'batch 1, middle dim', inputs: [[1, 9, 2]], params: { dims: [1], keepdim: true } },
+  { note: 'reduced dims split by kept ones (two outer runs, inner run of 5)', inputs: [[3, 2, 4, 3, 5]], params: { dims: [0, 2, 4], keepdim: false } },
+  // GPU kernels: 2 × 48² = 4,608 elements per output split into chunks of 1,024 (the last ragged).
+  { note: 'bias gradient of 3 channels over 2 × 48 × 48 (split into chunks on GPUs)', inputs: [[2, 3, 48, 48]], params: { dims: [0, 2, 3], keepdim: false } },
 ];
+
+/** A run of adjacent dims of a contiguous tensor, as one: its size and its innermost dim's stride. */
+interface Run {
+  size: number;
+  stride: number;
+}
+
+/**
+ * The kept and the reduced dims of a contiguous `shape` as runs: adjacent dims of one kind merge
+ * (their elements are evenly spaced) and size-1 dims drop out, so the kernel walks as few dims as
+ * possible. A bias gradient's [N, C, H, W] over (0, 2, 3) becomes kept [C] and reduced [N], [H·W].
+ */
+export function mergeDims(shape: Shape, dims: readonly number[]): { kept: Run[]; reduced: Run[] } {
+  const strides = stridesOf(shape);
+  const kept: Run[] = [];
+  const reduced: Run[] = [];
+  let last: Run[] | null = null;
+  shape.forEach((size, d) => {
+    if (size === 1) return;
+    const runs = dims.includes(d) ? reduced : kept;
+    if (runs === last) {
+      const run = runs[runs.length - 1];
+      run.size *= size;
+      run.stride = strides[d];
+    } else {
+      runs.push({ size, stride: strides[d] });
+    }
+    last = runs;
+  });
+  return { kept, reduced };
+}
 
 function reducedShape(op: string, x: Shape, dims: readonly number[], keepdim: boolean, nonEmpty: boolean): Shape {
   if (x.length > MAX_RANK) fail(op, `at most ${MAX_RANK} dims are supported, got ${formatShape(x)}`);
