@@ -47,24 +47,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   // This workgroup's channel block (uniform): group grp, channels o0 + j for j ≤ last.
   let cg = p.c / p.groups;
   let og = p.o / p.groups;
-  let blocks = (og + OB - 1u) / OB;
-  let grp = wid.z / blocks;
-  let first = (wid.z - grp * blocks) * OB;
-  let o0 = grp * og + first;
-  let last = min(OB, og - first) - 1u;
+  let block = channel_block(wid.z, og, OB);
+  let grp = block.grp;
+  let o0 = grp * og + block.first;
+  let last = block.last;
   let taps = p.kh * KW;
 
-  // This thread's strip: image n, row oy, pixels ox0 … ox0 + Q − 1.
-  let strips = (p.ow + Q - 1u) / Q;
-  let total = p.n * p.oh * strips;
-  let raw = (wid.x + wid.y * nwg.x) * WG + lid;
-  let strip = min(raw, total - 1u);
-  let row = strip / strips;
-  let n = row / p.oh;
-  let oy = row - n * p.oh;
-  let ox0 = (strip - row * strips) * Q;
+  // This thread's strip: image strip.n, output row strip.row, pixels strip.x0 + q for q < Q.
+  let strip = strip_at((wid.x + wid.y * nwg.x) * WG + lid, p.n, p.oh, p.ow, Q);
 
-  // acc[j·Q + q] is out at channel o0 + j, pixel (oy, ox0 + q). Channels past the block's last
+  // acc[j·Q + q] is out at channel o0 + j, pixel strip.x0 + q. Channels past the block's last
   // repeat it (min(j, last)); their sums are dropped.
   var acc: array<f32, 128>;
   for (var j = 0u; j < OB; j++) {
@@ -74,11 +66,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
 
   let hw = p.h * p.w;
-  let x_group = (n * p.c + grp * cg) * hw;
+  let x_group = (strip.n * p.c + grp * cg) * hw;
   let w_block = o0 * cg * taps;
   for (var kx0 = 0u; kx0 < KW; kx0 += KC) {
     // Column offsets and validity of this chunk's window, the same for every input row read.
-    let ix0 = i32(ox0 * SX + kx0 * DX) - i32(p.pad_x);
+    let ix0 = i32(strip.x0 * SX + kx0 * DX) - i32(p.pad_x);
     var col: array<u32, MAX_SEG>;
     var col_ok: array<bool, MAX_SEG>;
     for (var v = 0u; v < SEG; v++) {
@@ -87,7 +79,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       col[v] = select(0u, u32(ix), col_ok[v]);
     }
     for (var ky = 0u; ky < p.kh; ky++) {
-      let iy = i32(oy * p.stride_y + ky * p.dil_y) - i32(p.pad_y);
+      let iy = i32(strip.row * p.stride_y + ky * p.dil_y) - i32(p.pad_y);
       if (iy < 0 || iy >= i32(p.h)) { continue; }
       var x_row = x_group + u32(iy) * p.w;
       var w_at = w_block + ky * KW + kx0;
@@ -107,11 +99,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
   }
 
-  if (raw >= total) { return; }
+  if (!strip.live) { return; }
   for (var j = 0u; j < OB; j++) {
-    let at = ((n * p.o + o0 + min(j, last)) * p.oh + oy) * p.ow + ox0;
+    let at = ((strip.n * p.o + o0 + min(j, last)) * p.oh + strip.row) * p.ow + strip.x0;
     for (var q = 0u; q < Q; q++) {
-      if (j <= last && ox0 + q < p.ow) { out[at + q] = acc[j * Q + q]; }
+      if (j <= last && strip.x0 + q < p.ow) { out[at + q] = acc[j * Q + q]; }
     }
   }
 }

@@ -40,22 +40,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   // This workgroup's channel block (uniform): group grp, channels c0 + c for c ≤ last.
   let cg = p.c / p.groups;
   let og = p.o / p.groups;
-  let blocks = (cg + CB - 1u) / CB;
-  let grp = wid.z / blocks;
-  let first = (wid.z - grp * blocks) * CB;
+  let block = channel_block(wid.z, cg, CB);
+  let grp = block.grp;
+  let first = block.first;
   let c0 = grp * cg + first;
-  let last = min(CB, cg - first) - 1u;
+  let last = block.last;
   let taps = p.kh * KW;
 
   // This thread's strip: image n, row iy, pixels ix0 … ix0 + Q − 1.
-  let strips = (p.w + Q - 1u) / Q;
-  let total = p.n * p.h * strips;
-  let raw = (wid.x + wid.y * nwg.x) * WG + lid;
-  let strip = min(raw, total - 1u);
-  let row = strip / strips;
-  let n = row / p.h;
-  let iy = row - n * p.h;
-  let ix0 = (strip - row * strips) * Q;
+  let strip = strip_at((wid.x + wid.y * nwg.x) * WG + lid, p.n, p.h, p.w, Q);
+  let n = strip.n;
+  let iy = strip.row;
+  let ix0 = strip.x0;
 
   // Column offsets and validity, the same for every grad row read.
   let gx0 = i32(ix0 + p.pad_x) - i32(KW - 1u);
@@ -94,7 +90,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
   }
 
-  if (raw >= total) { return; }
+  if (!strip.live) { return; }
   for (var c = 0u; c < CB; c++) {
     let at = ((n * p.c + c0 + min(c, last)) * p.h + iy) * p.w + ix0;
     for (var q = 0u; q < Q; q++) {

@@ -1,5 +1,5 @@
 // Shared by conv2d.wgsl and conv2d_backward_*.wgsl through `#include` (src/gpu/pipelines.ts);
-// declarations only, not a kernel. Params is packed by packParams in src/ops/conv2d.ts: x
+// declarations and helpers only, not a kernel. Params is packed by packParams in src/ops/conv2d.ts: x
 // [n,c,h,w], weight [o,c/groups,kh,kw], output [n,o,oh,ow]; `chunk` is the split-K chunk of
 // conv2d_backward_weight*.wgsl (output pixels per partial sum), unused by the other kernels.
 
@@ -9,4 +9,32 @@ struct Params {
   kh: u32, kw: u32, stride_y: u32, stride_x: u32,
   pad_y: u32, pad_x: u32, dil_y: u32, dil_x: u32,
   chunk: u32,
+}
+
+// The strip kernels (conv2d.wgsl, conv2d_backward_input.wgsl): which channels a workgroup and
+// which pixels a thread computes.
+
+// Channel block z of blocks of `size` over each group's `per_group` channels: group grp, that
+// group's channels first … first + last.
+struct ChannelBlock { grp: u32, first: u32, last: u32 }
+
+fn channel_block(z: u32, per_group: u32, size: u32) -> ChannelBlock {
+  let blocks = (per_group + size - 1u) / size;
+  let grp = z / blocks;
+  let first = (z - grp * blocks) * size;
+  return ChannelBlock(grp, first, min(size, per_group - first) - 1u);
+}
+
+// Strip `index` of the strips of q pixels cutting each of the `rows` rows `width` wide of each
+// of `images` images: image n, row, first pixel x0. Indices past the last strip (tail threads)
+// get the last strip, with live false: they compute it and skip their writes.
+struct Strip { n: u32, row: u32, x0: u32, live: bool }
+
+fn strip_at(index: u32, images: u32, rows: u32, width: u32, q: u32) -> Strip {
+  let strips = (width + q - 1u) / q;
+  let total = images * rows * strips;
+  let s = min(index, total - 1u);
+  let r = s / strips;
+  let n = r / rows;
+  return Strip(n, r - n * rows, (s - r * strips) * q, index < total);
 }
