@@ -2,6 +2,7 @@
 // capped in total bytes (the unbounded pool is a long-standing TensorFlow.js complaint).
 
 const MIN_BYTES = 256;
+const VEC4 = 16;
 
 /** Rounds up to 2^k or 1.5·2^k, so a pooled buffer wastes at most a third of its size. */
 export function sizeClass(bytes: number): number {
@@ -37,7 +38,11 @@ export class BufferPool {
   ) {}
 
   acquire(bytes: number, label: string): GPUBuffer {
-    const size = Math.max(Math.min(sizeClass(bytes), Math.floor(this.maxSize / 4) * 4), bytes);
+    // The size class within the binding limit, in whole vec4s (16 bytes): vec4 kernels
+    // (unary.wgsl) read and write a buffer's last vec4 whole. Only a request within 16 bytes of
+    // the limit gets its exact size (vec4Grid refuses it).
+    const whole = Math.max(Math.min(sizeClass(bytes), Math.floor(this.maxSize / VEC4) * VEC4), Math.ceil(bytes / VEC4) * VEC4);
+    const size = whole <= this.maxSize ? whole : bytes;
     const list = this.free.get(size);
     let buffer = list?.pop();
     if (buffer) {

@@ -1,6 +1,7 @@
 // Helpers for launching kernels: grid sizes within WebGPU's 65,535-workgroups-per-dimension limit,
 // and the second pass of split-K reductions.
 import type { GpuRuntime } from '../gpu/runtime.js';
+import { fail } from './errors.js';
 
 export const MAX_GROUPS = 65535;
 
@@ -11,6 +12,19 @@ export const MAX_GROUPS = 65535;
 export function grid1d(n: number, wg: number): [number, number] {
   const groups = Math.max(1, Math.ceil(n / wg));
   return groups <= MAX_GROUPS ? [groups, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS)];
+}
+
+/**
+ * The grid of a kernel taking a vec4 per thread over `n` elements (unary.wgsl): its last vec4 may
+ * run into the buffers' padding. The pool makes every buffer whole vec4s except within 16 bytes
+ * of the binding limit; such a buffer is refused rather than have its last elements clamped.
+ */
+export function vec4Grid(op: string, n: number, buffers: readonly GPUBuffer[]): [number, number] {
+  const quads = Math.ceil(n / 4);
+  if (buffers.some((b) => b.size < 16 * quads)) {
+    fail(op, `${n} elements are too many for its vec4 kernel: it needs buffers of ${16 * quads} bytes, over this device's storage-buffer binding limit`);
+  }
+  return grid1d(quads, 256);
 }
 
 /** Largest rank the strided kernels (broadcast, permute, reduce) index; their uniforms hold this many dims. */

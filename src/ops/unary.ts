@@ -5,7 +5,7 @@ import { sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { checkNumber } from './errors.js';
-import { grid1d } from './launch.js';
+import { vec4Grid } from './launch.js';
 import type { KernelSpec, Sample, SampleInput } from './spec.js';
 
 type Name = keyof typeof unaryFunctions;
@@ -36,13 +36,14 @@ function backwardSpec(name: Name): KernelSpec<Params> {
     shape: ([x]) => x,
     gpu(rt, [x, y, g], [dx], { alpha }) {
       const n = sizeOf(x.shape);
+      const buffers = [x.buffer, y.buffer, g.buffer, dx.buffer];
       rt.dispatch({
         kernel: 'unary_backward',
         label: `${name} backward`,
         constants: { OP: CODES[name] },
         params: (p) => p.u32(n).f32(alpha),
-        buffers: [x.buffer, y.buffer, g.buffer, dx.buffer],
-        workgroups: grid1d(n, 256),
+        buffers,
+        workgroups: vec4Grid(`${name}_backward`, n, buffers),
       });
     },
     cpu([x, , g], [dx], { alpha }) {
@@ -63,13 +64,14 @@ function unarySpec(name: Name, alpha = 0): KernelSpec<Params> {
     shape: ([x]) => x,
     gpu(rt, [x], [out], { alpha }) {
       const n = sizeOf(x.shape);
+      const buffers = [x.buffer, out.buffer];
       rt.dispatch({
         kernel: 'unary',
         label: name,
         constants: { OP: CODES[name] },
         params: (p) => p.u32(n).f32(alpha),
-        buffers: [x.buffer, out.buffer],
-        workgroups: grid1d(n, 256),
+        buffers,
+        workgroups: vec4Grid(name, n, buffers),
       });
     },
     cpu([x], [out], { alpha }) {
