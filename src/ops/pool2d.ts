@@ -45,6 +45,9 @@ interface BackwardParams<O> {
   input: Shape;
 }
 
+/** Largest max-pool window whose size is compiled into the kernel (one pipeline per size). */
+const MAX_UNROLLED_TAPS = 9;
+
 /** Indices are stored as f32, exact only below 2^24. */
 const MAX_PLANE = 2 ** 24;
 
@@ -181,7 +184,10 @@ export const maxPool2dSpec: KernelSpec<MaxPool2dOptions> = {
   shape: ([x], o) => outputShape(x, maxGeometry(x, o)),
   aux: (_, out) => [out],
   gpu(rt, [x], [out, indices], o) {
-    dispatchPool(rt, 'max_pool2d', 'max_pool2d', maxGeometry(x.shape, o), sizeOf(out.shape), [x.buffer, out.buffer, indices.buffer]);
+    const g = maxGeometry(x.shape, o);
+    // Windows of up to 9 taps are compiled in, so the kernel's tap loops unroll.
+    const unrolled: Record<string, number> = g.kH * g.kW <= MAX_UNROLLED_TAPS ? { KH: g.kH, KW: g.kW } : {};
+    dispatchPool(rt, 'max_pool2d', 'max_pool2d', g, sizeOf(out.shape), [x.buffer, out.buffer, indices.buffer], undefined, unrolled);
   },
   cpu([x], [out, indices], o) {
     maxPool2dReference(x, out, indices, maxGeometry(x.shape, o));
@@ -196,6 +202,7 @@ export const maxPool2dSpec: KernelSpec<MaxPool2dOptions> = {
     { note: 'dilation 2 with padding', inputs: [[2, 1, 9, 8]], params: { kernelSize: 3, stride: 2, padding: 1, dilation: 2 } },
     { note: 'ceil_mode adds a window', inputs: [[1, 2, 7, 5]], params: { kernelSize: 2, ceilMode: true } },
     { note: 'ceil_mode drops a window that starts in the padding', inputs: [[1, 1, 5, 6]], params: { kernelSize: 2, padding: 1, ceilMode: true } },
+    { note: '4×4 windows, over the 9 taps compiled in (sizes read at run time)', inputs: [[1, 2, 9, 8]], params: { kernelSize: 4, stride: 2, padding: 1 } },
   ],
   invalid: [
     ...commonInvalid('max_pool2d'),

@@ -6,6 +6,10 @@
 // @binding(0) Params (pool2d_common.wgsl); @binding(1) x (planes·in_h·in_w); @binding(2) out
 // (p.n = planes·out_h·out_w); @binding(3) indices (p.n).
 override WG: u32 = 256;
+// The window's size when the host fixes it (small windows, see maxPool2dSpec), so the tap loops
+// unroll (1.4× faster on lavapipe for 2×2); 0: read it from p.
+override KH: i32 = 0;
+override KW: i32 = 0;
 
 #include "pool2d_common.wgsl"
 
@@ -31,10 +35,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let base = (i / u32(p.out_w * p.out_h)) * u32(p.in_h * p.in_w);
   var best = bitcast<f32>(NEG_INF_BITS);
   var best_index = -1;
-  for (var kh = 0; kh < p.k_h; kh++) {
+  let k_h = select(p.k_h, KH, KH > 0);
+  let k_w = select(p.k_w, KW, KW > 0);
+  for (var kh = 0; kh < k_h; kh++) {
     let ih = oh * p.s_h - p.p_h + kh * p.d_h;
     if (ih < 0 || ih >= p.in_h) { continue; }
-    for (var kw = 0; kw < p.k_w; kw++) {
+    for (var kw = 0; kw < k_w; kw++) {
       let iw = ow * p.s_w - p.p_w + kw * p.d_w;
       if (iw < 0 || iw >= p.in_w) { continue; }
       let j = ih * p.in_w + iw;
