@@ -1,6 +1,7 @@
 // GPU time of a block of recorded work, from timestamp queries written at the start and end of
-// each compute pass it opens (WebGPU's `timestamp-query` feature), next to the wall-clock time.
-// Used by the benchmarks; the runtime's normal path has no queries.
+// each compute pass it opens (WebGPU's `timestamp-query` feature), next to the wall-clock time;
+// or, for a profile, of each of its dispatches in a pass of its own. Used by the benchmarks; the
+// runtime's normal path has no queries.
 import type { GpuRuntime, PassTimer } from './runtime.js';
 
 export interface GpuTiming {
