@@ -4,7 +4,8 @@ export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  // Indexed: on the hot path of every op, and V8 iterates frozen arrays slowly with for-of.
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
