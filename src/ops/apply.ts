@@ -48,71 +48,84 @@ export function apply<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P):
   const needsGrad = inputs.map((t) => t.requiresGrad);
   if (spec.backward && isGradEnabled() && needsGrad.some(Boolean)) {
     const saved = new Tensor(storages[0].retain(), outShape, { untracked: true });
-    const node = recordNode(spec, inputs, saved, aux, params, needsGrad);
+    const node = new OpNode(spec, inputs, saved, aux, params, needsGrad);
     return new Tensor(storages[0], outShape, { node, requiresGrad: true });
   }
   for (const a of aux) a.dispose();
   return new Tensor(storages[0], outShape);
 }
 
-function recordNode<P>(
-  spec: OpSpec<P>,
-  inputs: readonly Tensor[],
-  output: Tensor,
-  aux: readonly Tensor[],
-  params: P,
-  needsGrad: readonly boolean[],
-): GradNode {
-  const ctx: BackwardContext<P> = {
-    inputs: inputs.map((t) => t.share({ untracked: true })),
-    output,
-    aux,
-    params,
-    needsGrad,
-  };
-  const rule = spec.backward!;
-  // Every saved tensor is checked, not only those the rule reads: stricter than PyTorch, never wrong.
-  const saved = [...ctx.inputs, ctx.output];
-  const versions = saved.map((t) => t.storage.version);
-  let released = false;
-  let holders = 1; // the output tensor
-  for (const t of inputs) t.node?.retain();
-  const freeSaved = () => {
-    if (released) return;
-    released = true;
-    for (const t of [...ctx.inputs, ctx.output, ...aux]) t.dispose();
-  };
-  return {
-    op: spec.name,
-    inputs,
-    get released() {
-      return released;
-    },
-    freeSaved,
-    retain() {
-      holders++;
-    },
-    release() {
-      if (--holders > 0) return;
-      freeSaved();
-      for (const t of inputs) t.node?.release();
-    },
-    backward(grad) {
-      if (released) fail(spec.name, 'cannot backward through this op: its graph was freed (by an earlier backward(), or by disposing every tensor that held it)');
-      const changed = saved.findIndex((t, i) => t.storage.version !== versions[i]);
-      if (changed >= 0) {
-        const what = changed < inputs.length ? spec.inputs[changed] : 'its output';
-        fail(spec.name, `${what} of shape ${formatShape(saved[changed].shape)} was modified in place (an optimizer step or writeValues) after this op used it; compute the loss again before backward`);
+/**
+ * The graph node of one op call: what it saved, and how to turn its output's gradient into its
+ * inputs'. A class rather than an object literal of closures: one is made per op call on the hot
+ * path, and V8 builds class instances much faster than literals with accessors.
+ */
+class OpNode<P> implements GradNode {
+  private readonly ctx: BackwardContext<P>;
+  /** The saved tensors' versions at record time: every one is checked, not only those the rule reads (stricter than PyTorch, never wrong). */
+  private readonly versions: number[];
+  private freed = false;
+  private holders = 1; // the output tensor
+
+  constructor(
+    private readonly spec: OpSpec<P>,
+    readonly inputs: readonly Tensor[],
+    output: Tensor,
+    aux: readonly Tensor[],
+    params: P,
+    needsGrad: readonly boolean[],
+  ) {
+    this.ctx = { inputs: inputs.map((t) => t.share({ untracked: true })), output, aux, params, needsGrad };
+    this.versions = this.saved().map((t) => t.storage.version);
+    for (const t of inputs) t.node?.retain();
+  }
+
+  get op(): string {
+    return this.spec.name;
+  }
+
+  get released(): boolean {
+    return this.freed;
+  }
+
+  freeSaved(): void {
+    if (this.freed) return;
+    this.freed = true;
+    for (const t of [...this.saved(), ...this.ctx.aux]) t.dispose();
+  }
+
+  retain(): void {
+    this.holders++;
+  }
+
+  release(): void {
+    if (--this.holders > 0) return;
+    this.freeSaved();
+    for (const t of this.inputs) t.node?.release();
+  }
+
+  backward(grad: Tensor): (Tensor | null)[] {
+    const { spec, inputs } = this;
+    if (this.freed) fail(spec.name, 'cannot backward through this op: its graph was freed (by an earlier backward(), or by disposing every tensor that held it)');
+    const saved = this.saved();
+    const changed = saved.findIndex((t, i) => t.storage.version !== this.versions[i]);
+    if (changed >= 0) {
+      const what = changed < inputs.length ? spec.inputs[changed] : 'its output';
+      fail(spec.name, `${what} of shape ${formatShape(saved[changed].shape)} was modified in place (an optimizer step or writeValues) after this op used it; compute the loss again before backward`);
+    }
+    const grads = spec.backward!(this.ctx, grad);
+    grads.forEach((g, i) => {
+      if (g && !sameShape(g.shape, inputs[i].shape)) {
+        throw new Error(`internal: ${spec.name} backward gave ${spec.inputs[i]} a gradient of shape ${formatShape(g.shape)}, expected ${formatShape(inputs[i].shape)}`);
       }
-      const grads = rule(ctx, grad);
-      grads.forEach((g, i) => {
-        if (g && !sameShape(g.shape, inputs[i].shape)) {
-          throw new Error(`internal: ${spec.name} backward gave ${spec.inputs[i]} a gradient of shape ${formatShape(g.shape)}, expected ${formatShape(inputs[i].shape)}`);
-        }
-      });
-      return grads;
-    },
-  };
+    });
+    return grads;
+  }
+
+  /** The inputs and output as saved (aux tensors are not checked: ops write them once, with the output). */
+  private saved(): Tensor[] {
+    return [...this.ctx.inputs, this.ctx.output];
+  }
 }
 
 /** A live Tensor, or an error naming the op and argument. */
