@@ -136,8 +136,9 @@ export class GpuRuntime {
     const { pipeline, layout } = this.pipelines.get(d.kernel, d.constants);
     const offset = this.uniforms.write(d.params);
     for (const buffer of d.buffers) this.lastUse.set(buffer, this.batch);
-    const bindGroup = this.bindGroups.get(`${d.label} (${d.kernel})`, layout, d.buffers);
-    const pass = this.openPass(d);
+    const name = `${d.label} (${d.kernel})`;
+    const bindGroup = this.bindGroups.get(name, layout, d.buffers);
+    const pass = this.openPass(name);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [offset]);
     const [x, y = 1, z = 1] = d.workgroups;
@@ -241,9 +242,10 @@ export class GpuRuntime {
     this.encoder = this.device.createCommandEncoder();
   }
 
-  private openPass(d: Dispatch): GPUComputePassEncoder {
+  /** The open compute pass, or a new one for the dispatch named `name` ("op (kernel)"). */
+  private openPass(name: string): GPUComputePassEncoder {
     this.beginBatch();
-    this.pass ??= this.encoder!.beginComputePass(this.passTimer?.begin(`${d.label} (${d.kernel})`));
+    this.pass ??= this.encoder!.beginComputePass(this.passTimer?.begin(name));
     return this.pass;
   }
 

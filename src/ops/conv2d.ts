@@ -15,7 +15,7 @@ import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { checkInt, checkRank, fail, pair } from './errors.js';
-import { grid1d, MAX_GROUPS, sumPartials } from './launch.js';
+import { chunked, grid1d, MAX_GROUPS, sumPartials } from './launch.js';
 import { sum } from './reduce.js';
 import type { CpuIo, InvalidSample, KernelSpec, Sample } from './spec.js';
 
@@ -76,21 +76,22 @@ function packParams(p: ParamWriter, g: Geometry, chunk = 0): void {
 
 /**
  * conv2d.wgsl: a thread per strip of Q output pixels and block of up to 4 output channels of one
- * group (forwardStrip); grid x (wrapping into y) over the N·OH·⌈OW/Q⌉ strips, z over groups ×
+ * group (stripBlock); grid x (wrapping into y) over the N·OH·⌈OW/Q⌉ strips, z over groups ×
  * channel blocks.
  */
 function launchForward(rt: GpuRuntime, g: Geometry, buffers: GPUBuffer[], withBias: boolean): void {
   const [N, O, OH, OW] = g.output;
   const [, , , KW] = g.weight;
   if (N * O * OH * OW === 0) return; // nothing to write (and no channel block to size)
-  const strip = forwardStrip(g);
-  const blocks = g.groups * Math.ceil(O / g.groups / strip.ob);
-  if (blocks > MAX_GROUPS) fail(OP, `${blocks} blocks of output channels (groups × ⌈channels per group / ${strip.ob}⌉) exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
+  // Output channels (OB), tap columns per chunk (KC) and pixels (Q) per thread.
+  const strip = stripBlock(O / g.groups, OW, KW, g.stride[1], g.dilation[1]);
+  const blocks = g.groups * Math.ceil(O / g.groups / strip.ch);
+  if (blocks > MAX_GROUPS) fail(OP, `${blocks} blocks of output channels (groups × ⌈channels per group / ${strip.ch}⌉) exceed the ${MAX_GROUPS} workgroups a dispatch dimension allows`);
   const [gx, gy] = grid1d(N * OH * Math.ceil(OW / strip.q), WG);
   rt.dispatch({
     kernel: 'conv2d',
     label: 'conv2d',
-    constants: { HAS_BIAS: withBias ? 1 : 0, WG, KW, SX: g.stride[1], DX: g.dilation[1], KC: strip.kc, OB: strip.ob, Q: strip.q },
+    constants: { HAS_BIAS: withBias ? 1 : 0, WG, KW, SX: g.stride[1], DX: g.dilation[1], KC: strip.kc, OB: strip.ch, Q: strip.q },
     params: (p) => packParams(p, g),
     buffers,
     workgroups: [gx, gy, blocks],
@@ -131,8 +132,7 @@ function launchBackwardWeight(rt: GpuRuntime, g: Geometry, x: GPUBuffer, grad: G
   const pixels = N * OH * OW;
   const wanted = Math.min(Math.ceil(WEIGHT_GROUPS / (blocks * g.groups)), Math.floor(pixels / (WEIGHT_WG * WEIGHT_MIN_STEPS)), MAX_GROUPS);
   // A whole number of steps per chunk; the kernels recount the chunks as ⌈pixels / chunk⌉.
-  const chunk = WEIGHT_WG * Math.max(1, Math.ceil(pixels / Math.max(1, wanted) / WEIGHT_WG));
-  const chunks = Math.max(1, Math.ceil(pixels / chunk));
+  const { chunk, chunks } = chunked(pixels, wanted, WEIGHT_WG);
   const partial = chunks > 1 ? rt.acquire(chunks * size * 4, 'conv2d_backward_weight partial sums') : dw;
   const params = (p: ParamWriter) => packParams(p, g, chunk);
   rt.dispatch({
@@ -161,12 +161,6 @@ function stripBlock(channels: number, width: number, kw: number, stride: number,
   while (kw % kc !== 0 || (kc - 1) * dilation + 1 > 32) kc--;
   const qMax = Math.min(Math.floor((32 - (kc - 1) * dilation - 1) / stride) + 1, Math.floor(64 / ch), Math.floor(192 / (kc * ch)));
   return { ch, kc, q: Math.ceil(width / Math.ceil(width / qMax)) };
-}
-
-/** conv2d.wgsl's block: output channels (OB), tap columns per chunk (KC) and pixels (Q) per thread. */
-function forwardStrip(g: Geometry): { ob: number; kc: number; q: number } {
-  const { ch, kc, q } = stripBlock(g.output[1] / g.groups, g.output[3], g.weight[3], g.stride[1], g.dilation[1]);
-  return { ob: ch, kc, q };
 }
 
 /**

@@ -27,6 +27,16 @@ export function vec4Grid(op: string, n: number, buffers: readonly GPUBuffer[]): 
   return grid1d(quads, 256);
 }
 
+/**
+ * Split-K ranges: `total` items cut into about `wanted` chunks (at least one) of a whole number of
+ * `multiple` items each; the last chunk may be short. Shared by the kernels that sum partial
+ * results with sumPartials.
+ */
+export function chunked(total: number, wanted: number, multiple = 1): { chunk: number; chunks: number } {
+  const chunk = multiple * Math.max(1, Math.ceil(total / Math.max(1, wanted) / multiple));
+  return { chunk, chunks: Math.max(1, Math.ceil(total / chunk)) };
+}
+
 /** Largest rank the strided kernels (broadcast, permute, reduce) index; their uniforms hold this many dims. */
 export const MAX_RANK = 8;
 

@@ -9,7 +9,7 @@ import { broadcastShapes, broadcastStrides, formatShape, sizeOf, type Shape } fr
 import { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { fail } from './errors.js';
-import { MAX_GROUPS, MAX_RANK, sumPartials } from './launch.js';
+import { chunked, MAX_GROUPS, MAX_RANK, sumPartials } from './launch.js';
 import { sumToShape } from './reduce.js';
 import { reshape } from './shape-ops.js';
 import type { GpuIo, KernelSpec, Sample } from './spec.js';
@@ -110,8 +110,7 @@ function launchTiled(rt: GpuRuntime, p: Product, out: GPUBuffer): void {
   // Too few tiles for the GPU and a long k (a classifier's 100×10 output over k = 3136): each
   // workgroup takes one range of k into its own partial product, and sum_partials.wgsl adds them up.
   const wanted = tiles(side) >= GPU_FILL ? 1 : Math.min(Math.ceil(GPU_FILL / tiles(side)), Math.floor(p.k / MIN_K_SPLIT));
-  const kSplit = wanted > 1 ? Math.ceil(p.k / wanted / GPU_BK) * GPU_BK : p.k;
-  const splits = wanted > 1 ? Math.ceil(p.k / kSplit) : 1;
+  const { chunk: kSplit, chunks: splits } = chunked(p.k, wanted, GPU_BK);
   const total = p.m * p.n * batches;
   const parts = splits > 1 ? rt.acquire(4 * splits * total, 'matmul split-K') : out;
   dispatchGrid(rt, 'matmul', p, { ...operandConstants(p), Q: q }, [p.a, p.a, p.b, p.b, parts], [Math.ceil(p.n / side), Math.ceil(p.m / side), splits * batches], kSplit);

@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { div, eq, mul } from './binary.js';
 import { fail, normalizeDim } from './errors.js';
-import { grid1d, MAX_RANK, sumPartials } from './launch.js';
+import { chunked, grid1d, MAX_RANK, sumPartials } from './launch.js';
 import { expand, reshape } from './shape-ops.js';
 import type { KernelSpec, Sample } from './spec.js';
 
@@ -41,8 +41,7 @@ function reduceSpec(name: string, kind: ReduceKind, mean: boolean, backward: Ker
       // GPU idle: there each output's elements are split into chunks, one workgroup each, and
       // sum_partials.wgsl adds the chunks up. CPU rasterisers have cores enough already.
       const wanted = kind === 'sum' && !rt.softwareKernels ? Math.min(Math.ceil(SPLIT_FILL / Math.max(1, nOut)), Math.floor(nRed / MIN_CHUNK)) : 1;
-      const chunk = Math.max(1, Math.ceil(nRed / Math.max(1, wanted)));
-      const chunks = Math.max(1, Math.ceil(nRed / chunk));
+      const { chunk, chunks } = chunked(nRed, wanted);
       const parts = chunks > 1 ? rt.acquire(4 * chunks * nOut, `${name} partial sums`) : out.buffer;
       rt.dispatch({
         kernel: 'reduce',

@@ -1,7 +1,7 @@
-// Grid helpers of src/ops/launch.ts that the generic tests cannot reach: they need buffers of the
-// binding limit's size.
+// Grid helpers of src/ops/launch.ts on cases the generic tests cannot reach (buffers of the binding
+// limit's size) or reach only indirectly (split-K ranges).
 import { describe, expect, it } from 'vitest';
-import { grid1d, MAX_GROUPS, vec4Grid } from '../../src/ops/launch.js';
+import { chunked, grid1d, MAX_GROUPS, vec4Grid } from '../../src/ops/launch.js';
 
 /** Stand-ins: vec4Grid reads only the sizes. */
 const buffers = (...sizes: number[]) => sizes.map((size) => ({ size }) as GPUBuffer);
@@ -14,5 +14,19 @@ describe('vec4Grid', () => {
 
   it('refuses a buffer without room for the last whole vec4, naming the op', () => {
     expect(() => vec4Grid('relu_backward', 10, buffers(48, 40))).toThrow(/^relu_backward: 10 elements are too many for its vec4 kernel: it needs buffers of 48 bytes/);
+  });
+});
+
+describe('chunked', () => {
+  it('cuts a range into about the wanted chunks, each a whole number of steps, the last short', () => {
+    expect(chunked(530, 2, 8)).toEqual({ chunk: 272, chunks: 2 });
+    expect(chunked(4608, 4)).toEqual({ chunk: 1152, chunks: 4 });
+    expect(chunked(100, 3, 32)).toEqual({ chunk: 64, chunks: 2 });
+  });
+
+  it('gives one chunk when no split is wanted, and never a chunk of nothing', () => {
+    expect(chunked(530, 1, 8)).toEqual({ chunk: 536, chunks: 1 });
+    expect(chunked(530, 0)).toEqual({ chunk: 530, chunks: 1 });
+    expect(chunked(0, 5)).toEqual({ chunk: 1, chunks: 1 });
   });
 });

@@ -8,7 +8,7 @@
 // FMA). The horizontal stride and dilation are specialised (SX, DX) so that the window index
 // q·SX + kc·DX is a constant once the kc, channel and pixel loops, of constant bounds, unroll;
 // the tap-row and channel loops stay loops, which keeps the unrolled body small enough for
-// compilers to hold acc and xs in registers. Kernels wider than a window fits (see forwardStrip
+// compilers to hold acc and xs in registers. Kernels wider than a window fits (see stripBlock
 // in src/ops/conv2d.ts) take their tap columns in chunks. The channel block (workgroup_id.z) is
 // the same for the whole workgroup, so weight reads are uniform. Input columns outside the map
 // read 0 through a select; tail threads compute clamped strips and skip their writes, as do strip
@@ -24,7 +24,7 @@ override WG: u32 = 64;
 override KW: u32 = 3;
 override SX: u32 = 1;
 override DX: u32 = 1;
-// Tap columns per chunk (dividing KW), output channels and pixels per thread (see forwardStrip):
+// Tap columns per chunk (dividing KW), output channels and pixels per thread (see stripBlock):
 // OB·Q ≤ 64, KC·OB·Q ≤ 192, SEG ≤ 32.
 override KC: u32 = 3;
 override OB: u32 = 4;
