@@ -40,7 +40,6 @@ override Q: u32 = 16;
 
 // Input values under a strip for one chunk: column ix0 + v for v < SEG.
 override SEG: u32 = (Q - 1u) * SX + (KC - 1u) * DX + 1u;
-const MAX_SEG: u32 = 32u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -71,13 +70,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var kx0 = 0u; kx0 < KW; kx0 += KC) {
     // Column offsets and validity of this chunk's window, the same for every input row read.
     let ix0 = i32(strip.x0 * SX + kx0 * DX) - i32(p.pad_x);
-    var col: array<u32, MAX_SEG>;
-    var col_ok: array<bool, MAX_SEG>;
-    for (var v = 0u; v < SEG; v++) {
-      let ix = ix0 + i32(v);
-      col_ok[v] = ix >= 0 && ix < i32(p.w);
-      col[v] = select(0u, u32(ix), col_ok[v]);
-    }
+    let win = window(ix0, p.w, SEG);
     for (var ky = 0u; ky < p.kh; ky++) {
       let iy = i32(strip.row * p.stride_y + ky * p.dil_y) - i32(p.pad_y);
       if (iy < 0 || iy >= i32(p.h)) { continue; }
@@ -85,7 +78,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var w_at = w_block + ky * KW + kx0;
       for (var ci = 0u; ci < cg; ci++) {
         var xs: array<f32, MAX_SEG>;
-        for (var v = 0u; v < SEG; v++) { xs[v] = select(0.0, x[x_row + col[v]], col_ok[v]); }
+        for (var v = 0u; v < SEG; v++) { xs[v] = select(0.0, x[x_row + win.at[v]], win.inside[v]); }
         // Pixel q reads window column q·SX + kc·DX through tap column kx0 + kc.
         for (var kc = 0u; kc < KC; kc++) {
           for (var j = 0u; j < OB; j++) {

@@ -33,7 +33,6 @@ override Q: u32 = 16;
 
 // Grad values under a strip: ox = gx0 + v for v < SEG.
 override SEG: u32 = Q + KW - 1u;
-const MAX_SEG: u32 = 32u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -55,13 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 
   // Column offsets and validity, the same for every grad row read.
   let gx0 = i32(ix0 + p.pad_x) - i32(KW - 1u);
-  var col: array<u32, MAX_SEG>;
-  var col_ok: array<bool, MAX_SEG>;
-  for (var v = 0u; v < SEG; v++) {
-    let ox = gx0 + i32(v);
-    col_ok[v] = ox >= 0 && ox < i32(p.ow);
-    col[v] = select(0u, u32(ox), col_ok[v]);
-  }
+  let win = window(gx0, p.ow, SEG);
 
   // acc[c·Q + q] is dx at channel c0 + c, pixel (iy, ix0 + q). Channels past the block's last
   // repeat it (min(c, last)); their sums are dropped.
@@ -77,7 +70,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     var w_at = w_block + ky * KW;
     for (var o = 0u; o < og; o++) {
       var g: array<f32, MAX_SEG>;
-      for (var v = 0u; v < SEG; v++) { g[v] = select(0.0, grad[g_row + col[v]], col_ok[v]); }
+      for (var v = 0u; v < SEG; v++) { g[v] = select(0.0, grad[g_row + win.at[v]], win.inside[v]); }
       // Pixel q reads grad column q + KW − 1 − kx through tap column kx.
       for (var kx = 0u; kx < KW; kx++) {
         for (var c = 0u; c < CB; c++) {

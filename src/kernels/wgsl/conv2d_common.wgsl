@@ -38,3 +38,18 @@ fn strip_at(index: u32, images: u32, rows: u32, width: u32, q: u32) -> Strip {
   let n = r / rows;
   return Strip(n, r - n * rows, (s - r * strips) * q, index < total);
 }
+
+// A strip's window: columns x0 + v (v < count ≤ MAX_SEG) of a row `width` wide, each with the
+// column to read (0 outside the row, where reads are replaced by 0) and whether it is inside.
+const MAX_SEG: u32 = 32u;
+struct Window { at: array<u32, MAX_SEG>, inside: array<bool, MAX_SEG> }
+
+fn window(x0: i32, width: u32, count: u32) -> Window {
+  var w: Window;
+  for (var v = 0u; v < count; v++) {
+    let x = x0 + i32(v);
+    w.inside[v] = x >= 0 && x < i32(width);
+    w.at[v] = select(0u, u32(x), w.inside[v]);
+  }
+  return w;
+}
