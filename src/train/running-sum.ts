@@ -1,26 +1,25 @@
 // A sum of one-element tensors kept on the GPU, so a loop adds each step's loss without waiting
-// for the GPU and reads the total only when it wants a number.
-import { add } from '../ops/binary.js';
+// for the GPU and reads the total only when it wants a number. The total is one tensor updated in
+// place, which is what a captured step (gpu/step-graph.ts) can replay.
+import { addInto } from '../ops/in-place.js';
+import { zeros } from '../tensor/create.js';
 import { keep } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export class RunningSum {
-  private total: Tensor | null = null;
+  private readonly total: Tensor = keep(zeros([]));
 
-  /** Adds a value; safe inside a scope (the running total is kept out of it). */
+  /** Adds a scalar (shape []), such as a loss. */
   add(value: Tensor): void {
-    const next = this.total ? add(this.total, value) : value.share();
-    this.total?.dispose();
-    this.total = keep(next);
+    addInto(this.total, value);
   }
 
   /** The sum so far (0 before anything was added). Waits for the GPU. */
   async read(): Promise<number> {
-    return this.total ? this.total.item() : 0;
+    return this.total.item();
   }
 
   dispose(): void {
-    this.total?.dispose();
-    this.total = null;
+    this.total.dispose();
   }
 }

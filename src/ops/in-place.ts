@@ -1,0 +1,43 @@
+// Writes into an existing tensor: copyInto (PyTorch's dst.copy_(src)) and addInto (dst.add_(src)).
+// They keep a tensor's memory, which is what a captured step (gpu/step-graph.ts) replays on: new
+// batches are copied into its input tensors, running sums accumulate in place. Outside autograd:
+// a tensor that requires grad is refused. Kernel: kernels/wgsl/assign.wgsl; on the CPU, the loops below.
+import { formatShape, sameShape } from '../tensor/shape.js';
+import type { GpuStorage } from '../tensor/storage.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { fail } from './errors.js';
+import { grid1d } from './launch.js';
+
+/** dst ← src, elementwise; both the same shape and device. Recorded like any op; never waits. */
+export function copyInto(dst: Tensor, src: Tensor): void {
+  write('copyInto', dst, src, false);
+  // Class labels copied in keep their host copy, so ops can still check them unread.
+  dst.storage.hostValues = src.hostValues && Float32Array.from(src.hostValues);
+}
+
+/** dst ← dst + src, elementwise; both the same shape and device. */
+export function addInto(dst: Tensor, src: Tensor): void {
+  write('addInto', dst, src, true);
+}
+
+function write(op: string, dst: Tensor, src: Tensor, accumulate: boolean): void {
+  if (!sameShape(dst.shape, src.shape)) fail(op, `dst has shape ${formatShape(dst.shape)} but src has shape ${formatShape(src.shape)}`);
+  if (dst.device !== src.device) fail(op, `dst is on the ${dst.device} but src is on the ${src.device}`);
+  if (dst.requiresGrad) fail(op, `dst (shape ${formatShape(dst.shape)}) requires grad; autograd cannot follow an in-place write into it`);
+  const d = dst.storage;
+  const s = src.storage;
+  if (d === s) fail(op, `dst and src are the same memory (shape ${formatShape(dst.shape)})`);
+  if (d.device === 'cpu' && s.device === 'cpu') {
+    for (let i = 0; i < dst.size; i++) d.data[i] = accumulate ? d.data[i] + s.data[i] : s.data[i];
+  } else if (d.device === 'gpu' && dst.size > 0) {
+    d.runtime.dispatch({
+      kernel: 'assign',
+      label: op,
+      constants: { ACCUMULATE: accumulate ? 1 : 0 },
+      params: (p) => p.u32(dst.size),
+      buffers: [(s as GpuStorage).buffer, d.buffer],
+      workgroups: grid1d(dst.size, 256),
+    });
+  }
+  d.modified();
+}
