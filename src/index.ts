@@ -1,7 +1,8 @@
 // Public API.
 import './tensor/methods.js';
 
-export { init, runtime, shutdown } from './gpu/context.js';
+export { init, runtime, shutdown, capture } from './gpu/context.js';
+export type { StepGraph } from './gpu/step-graph.js';
 export { GpuError } from './gpu/errors.js';
 export { Tensor } from './tensor/tensor.js';
 export { tensor, zeros, ones, zerosLike, onesLike, full, rand, randn, to } from './tensor/create.js';
@@ -22,6 +23,7 @@ export { maxPool2d, avgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } fr
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { crossEntropy, type Reduction } from './ops/cross-entropy.js';
 export { dropout } from './ops/dropout.js';
+export { copyInto, addInto } from './ops/in-place.js';
 export { SGD, Adam, AdamW, Optimizer, type OptimizerStateDict, type ParamStateDict, type SgdOptions, type AdamOptions } from './optim/index.js';
 export { Module, type StateDict } from './layers/module.js';
 export { Sequential } from './layers/sequential.js';

@@ -1,6 +1,7 @@
 // The process-wide GPU runtime. `init()` must be awaited once before GPU tensors are made, since
 // WebGPU hands out adapters and devices asynchronously.
 import { GpuRuntime, type RuntimeOptions } from './runtime.js';
+import type { StepGraph } from './step-graph.js';
 
 let current: GpuRuntime | null = null;
 let opening: Promise<GpuRuntime> | null = null;
@@ -20,4 +21,13 @@ export function runtime(): GpuRuntime {
 export function shutdown(): void {
   current?.destroy();
   current = null;
+}
+
+/**
+ * Runs `fn` once and records its GPU work for replay: `graph.replay()` repeats it on the same
+ * memory without running fn's JavaScript (./step-graph.ts says what a replay does and does not
+ * repeat); `graph.dispose()` frees what only the graph holds.
+ */
+export function capture(fn: () => void): StepGraph {
+  return runtime().capture(fn);
 }

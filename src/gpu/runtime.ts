@@ -5,11 +5,15 @@
 // or on `flush()`. Nothing waits for the GPU except `read`. WebGPU errors raised while a batch was
 // recorded are caught by error scopes around it and rethrown from the next read, naming the
 // pipelines and bind groups (labelled by kernel and op) that failed.
+//
+// `capture(fn)` runs fn once as usual while recording its dispatches; the StepGraph it returns
+// replays them (./step-graph.ts), skipping every op's JavaScript.
 import { BindGroupCache } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import { isSoftwareAdapter, openDevice, type AdapterDescription, type DeviceOptions } from './device.js';
 import { GpuError } from './errors.js';
 import { PipelineCache, type Constants } from './pipelines.js';
+import { StepGraph, type Recording } from './step-graph.js';
 import { UniformArena, type ParamWriter } from './uniforms.js';
 
 export interface Dispatch {
@@ -70,6 +74,13 @@ export class GpuRuntime {
   private retired: GPUBuffer[] = [];
   private fatal: GpuError | null = null;
   private destroyed = false;
+  /** The capture being recorded, if any. */
+  private recording: Recording | null = null;
+  /**
+   * Buffers that live step graphs use, by the number of graphs: released ones stay out of the pool
+   * (a replay writes them) until the last such graph is disposed.
+   */
+  private readonly pins = new Map<GPUBuffer, { graphs: number; released: boolean }>();
 
   private constructor(
     readonly device: GPUDevice,
@@ -112,12 +123,16 @@ export class GpuRuntime {
       throw new GpuError(`${label}: needs a buffer of ${mib(bytes)}, over this device's storage-buffer limit of ${mib(max)}`);
     }
     this.beginBatch();
-    return this.pool.acquire(bytes, label);
+    const buffer = this.pool.acquire(bytes, label);
+    if (this.recording) this.pin(buffer);
+    return buffer;
   }
 
   release(buffer: GPUBuffer): void {
     if (this.destroyed) return;
-    this.pool.release(buffer);
+    const pin = this.pins.get(buffer);
+    if (pin) pin.released = true;
+    else this.pool.release(buffer);
   }
 
   /** Copies host data into a buffer, after any recorded work that still uses that buffer. */
@@ -134,18 +149,88 @@ export class GpuRuntime {
     // Open the batch's error scopes before creating anything, so errors here name the op too.
     this.beginBatch();
     const { pipeline, layout } = this.pipelines.get(d.kernel, d.constants);
-    const offset = this.uniforms.write(d.params);
     for (const buffer of d.buffers) this.lastUse.set(buffer, this.batch);
     const name = `${d.label} (${d.kernel})`;
     const bindGroup = this.bindGroups.get(name, layout, d.buffers);
-    const pass = this.openPass(name);
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup, [offset]);
     const [x, y = 1, z = 1] = d.workgroups;
-    pass.dispatchWorkgroups(x, y, z);
-    this.dispatches++;
-    this.dispatchTotal++;
-    if (this.passTimer?.perDispatch) this.closePass();
+    const workgroups = [x, y, z] as const;
+    if (this.recording) {
+      this.recording.dispatches.push({ name, pipeline, bindGroup, params: d.params, workgroups });
+      for (const buffer of d.buffers) this.pin(buffer);
+    }
+    this.encode(name, pipeline, bindGroup, d.params, workgroups);
+  }
+
+  /**
+   * Runs `fn` once, as usual, and records the GPU work it does into a StepGraph whose replay()
+   * repeats that work on the same buffers without running fn's JavaScript again. Until the graph
+   * is disposed, every buffer its dispatches use stays out of the pool.
+   */
+  capture(fn: () => void): StepGraph {
+    this.checkAlive();
+    if (this.recording) throw new GpuError('capture: another capture is being recorded; captures do not nest');
+    const recording: Recording = { dispatches: [], hooks: [], buffers: new Set() };
+    this.recording = recording;
+    try {
+      fn();
+    } catch (e) {
+      this.unpin(recording.buffers);
+      throw e;
+    } finally {
+      this.recording = null;
+    }
+    return new StepGraph(this, recording);
+  }
+
+  /** Whether a capture is being recorded (a replay cannot run inside one). */
+  get capturing(): boolean {
+    return this.recording !== null;
+  }
+
+  /**
+   * Registers host work that must run before each replay of the capture being recorded, such as
+   * advancing an optimizer's step count that its params read; a no-op outside captures.
+   */
+  onReplay(hook: () => void): void {
+    this.recording?.hooks.push(hook);
+  }
+
+  /**
+   * Runs `fn` with the capture being recorded, if any, paused: for one-time work inside a step,
+   * such as making an optimizer's state on its first step, which a replay must not repeat.
+   */
+  outsideCapture<T>(fn: () => T): T {
+    const recording = this.recording;
+    this.recording = null;
+    try {
+      return fn();
+    } finally {
+      this.recording = recording;
+    }
+  }
+
+  /** Re-encodes a graph's dispatches with fresh uniforms (StepGraph.replay). */
+  replay(recording: Recording): void {
+    this.checkAlive();
+    if (this.recording) throw new GpuError('StepGraph.replay: cannot replay while a capture is being recorded');
+    for (const hook of recording.hooks) hook();
+    for (const r of recording.dispatches) {
+      if (this.uniforms.full || this.dispatches >= this.maxDispatches) this.flush();
+      this.beginBatch();
+      this.encode(r.name, r.pipeline, r.bindGroup, r.params, r.workgroups);
+    }
+    // Writes into these buffers must wait for this batch (write()).
+    for (const buffer of recording.buffers) this.lastUse.set(buffer, this.batch);
+  }
+
+  /** Lets go of a graph's buffers: those released meanwhile return to the pool with the last graph using them. */
+  unpin(buffers: Iterable<GPUBuffer>): void {
+    for (const buffer of buffers) {
+      const pin = this.pins.get(buffer);
+      if (!pin || --pin.graphs > 0) continue;
+      this.pins.delete(buffer);
+      if (pin.released && !this.destroyed) this.pool.release(buffer);
+    }
   }
 
   /** Dispatches recorded since the runtime opened (the host-overhead benchmark counts them per step). */
@@ -233,6 +318,27 @@ export class GpuRuntime {
     this.readback.trim();
     this.bindGroups.clear();
     this.device.destroy();
+  }
+
+  private encode(name: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, params: Dispatch['params'], [x, y, z]: readonly [number, number, number]): void {
+    const offset = this.uniforms.write(params);
+    const pass = this.openPass(name);
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup, [offset]);
+    pass.dispatchWorkgroups(x, y, z);
+    this.dispatches++;
+    this.dispatchTotal++;
+    if (this.passTimer?.perDispatch) this.closePass();
+  }
+
+  /** Adds a buffer to the capture being recorded (once), keeping it out of the pool while the graph lives. */
+  private pin(buffer: GPUBuffer): void {
+    const recording = this.recording!;
+    if (recording.buffers.has(buffer)) return;
+    recording.buffers.add(buffer);
+    const pin = this.pins.get(buffer);
+    if (pin) pin.graphs++;
+    else this.pins.set(buffer, { graphs: 1, released: false });
   }
 
   private beginBatch(): void {

@@ -35,14 +35,19 @@ export const dropoutSpec: KernelSpec<Params> = {
     return x;
   },
   aux: ([x]) => [x],
-  gpu(rt, [x], [out, mask], { p, seed }) {
+  gpu(rt, [x], [out, mask], params) {
     const n = sizeOf(x.shape);
+    const { p } = params;
     rt.dispatch({
       kernel: 'dropout',
       label: 'dropout',
-      params: (w) => w.u32(n, seed, thresholdOf(p)).f32(scaleOf(p)),
+      // Reads the seed at each (re)play: a replayed step draws a fresh mask, as a new call would.
+      params: (w) => w.u32(n, params.seed, thresholdOf(p)).f32(scaleOf(p)),
       buffers: [x.buffer, out.buffer, mask.buffer],
       workgroups: grid1d(n, 256),
+    });
+    rt.onReplay(() => {
+      params.seed = nextSeed();
     });
   },
   cpu([x], [out, mask], { p, seed }) {

@@ -27,15 +27,19 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
   }
 
   protected gpuUpdate(rt: GpuRuntime, u: ParamUpdate<GPUBuffer>): void {
-    const { lr, betas, eps, weightDecay } = this.options;
-    // Step-dependent terms and 1 − β in float64 on the host; the kernel sees them as uniforms.
-    const stepSize = lr / (1 - betas[0] ** u.step);
-    const bc2Sqrt = Math.sqrt(1 - betas[1] ** u.step);
-    const [l2, decay] = this.decoupled ? [0, 1 - lr * weightDecay] : [weightDecay, 1];
+    const o = this.options;
     rt.dispatch({
       kernel: 'adam',
       label: u.label,
-      params: (p) => p.u32(u.n).f32(betas[0], betas[1], 1 - betas[0], 1 - betas[1], eps, l2, decay, stepSize, bc2Sqrt),
+      // Read at each (re)play: lr may change, and the step-dependent terms follow u.step. They and
+      // 1 − β are computed in float64 on the host; the kernel sees them as uniforms.
+      params: (p) => {
+        const { lr, betas, eps, weightDecay } = o;
+        const stepSize = lr / (1 - betas[0] ** u.step);
+        const bc2Sqrt = Math.sqrt(1 - betas[1] ** u.step);
+        const [l2, decay] = this.decoupled ? [0, 1 - lr * weightDecay] : [weightDecay, 1];
+        p.u32(u.n).f32(betas[0], betas[1], 1 - betas[0], 1 - betas[1], eps, l2, decay, stepSize, bc2Sqrt);
+      },
       buffers: [u.param, u.grad, u.state[0], u.state[1]],
       workgroups: grid1d(u.n, 256),
     });

@@ -36,8 +36,11 @@ export interface ParamUpdate<B> {
   param: B;
   grad: B;
   state: B[];
-  /** This parameter's step count, this step included (1 on its first step). */
-  step: number;
+  /**
+   * This parameter's step count, this step included (1 on its first step). GPU updates read it
+   * inside their params, where a replayed step finds it advanced.
+   */
+  readonly step: number;
 }
 
 interface Slot {
@@ -71,26 +74,41 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.options.lr = value;
   }
 
-  /** Updates every parameter that has a gradient, in place. Records GPU work; never waits for it. */
+  /**
+   * Updates every parameter that has a gradient, in place. Records GPU work; never waits for it.
+   * In a captured step (GpuRuntime.capture) each replay advances the step counts again, and the
+   * updates' params read them (and lr) afresh.
+   */
   step(): void {
     this.checkAlive();
     // Check every gradient first so that a bad one leaves no parameter half-updated.
     const ready = this.params.flatMap((param, i) => (param.grad ? [{ i, param, grad: this.checkedGrad(i, param, param.grad) }] : []));
+    const replayed: { param: Tensor; slot: Slot }[] = [];
     for (const { i, param, grad } of ready) {
-      const slot = (this.slots[i] ??= { step: 0, state: this.stateNames.map(() => keep(zerosLike(param))) });
+      const slot = (this.slots[i] ??= this.newSlot(param));
       slot.step++;
       // In place: a host copy goes stale, and graphs that saved this parameter must not backward.
       param.storage.modified();
       if (param.size === 0) continue;
       const ps = param.storage;
-      const common = { label: `${this.name} step (params[${i}])`, n: param.size, step: slot.step };
+      const label = `${this.name} step (params[${i}])`;
       if (ps.device === 'gpu') {
         const buffer = (t: Tensor) => (t.storage as GpuStorage).buffer;
-        this.gpuUpdate(ps.runtime, { ...common, param: ps.buffer, grad: buffer(grad), state: slot.state.map(buffer) });
+        this.gpuUpdate(ps.runtime, { label, n: param.size, param: ps.buffer, grad: buffer(grad), state: slot.state.map(buffer), get step() { return slot.step; } });
+        replayed.push({ param, slot });
       } else {
         const data = (t: Tensor) => (t.storage as CpuStorage).data.subarray(0, param.size);
-        this.cpuUpdate({ ...common, param: data(param), grad: data(grad), state: slot.state.map(data) });
+        this.cpuUpdate({ label, n: param.size, param: data(param), grad: data(grad), state: slot.state.map(data), step: slot.step });
       }
+    }
+    const first = replayed[0]?.param.storage;
+    if (first?.device === 'gpu') {
+      first.runtime.onReplay(() => {
+        for (const { param, slot } of replayed) {
+          slot.step++;
+          param.storage.modified();
+        }
+      });
     }
   }
 
@@ -156,6 +174,13 @@ export abstract class Optimizer<O extends BaseOptions> {
 
   protected abstract gpuUpdate(rt: GpuRuntime, u: ParamUpdate<GPUBuffer>): void;
   protected abstract cpuUpdate(u: ParamUpdate<HostArray>): void;
+
+  /** A parameter's zeroed state, made once: a captured step (GpuRuntime.capture) must not zero it again on replay. */
+  private newSlot(param: Tensor): Slot {
+    const make = (): Slot => ({ step: 0, state: this.stateNames.map(() => keep(zerosLike(param))) });
+    const s = param.storage;
+    return s.device === 'gpu' ? s.runtime.outsideCapture(make) : make();
+  }
 
   private checkedGrad(i: number, param: Tensor, grad: Tensor): Tensor {
     if (!sameShape(grad.shape, param.shape)) {

@@ -43,19 +43,22 @@ export class SGD extends Optimizer<SgdOptions> {
   }
 
   protected gpuUpdate(rt: GpuRuntime, u: ParamUpdate<GPUBuffer>): void {
-    const { lr, momentum, dampening, weightDecay, nesterov } = this.options;
+    const o = this.options;
+    const { momentum, nesterov } = o;
     rt.dispatch({
       kernel: 'sgd',
       label: u.label,
       constants: { MOMENTUM: momentum > 0 ? 1 : 0, NESTEROV: nesterov ? 1 : 0 },
-      params: (p) => p.u32(u.n).f32(lr, weightDecay, momentum, u.step === 1 ? 1 : 1 - dampening),
-      buffers: [u.param, u.grad, u.state[0] ?? this.placeholderBuffer()],
+      // Read at each (re)play: lr may change, and a replayed step is never a parameter's first.
+      params: (p) => p.u32(u.n).f32(o.lr, o.weightDecay, momentum, u.step === 1 ? 1 : 1 - o.dampening),
+      buffers: [u.param, u.grad, u.state[0] ?? this.placeholderBuffer(rt)],
       workgroups: grid1d(u.n, 256),
     });
   }
 
-  private placeholderBuffer(): GPUBuffer {
-    this.placeholder ??= keep(zeros([1]));
+  /** Made once, outside any capture (GpuRuntime.outsideCapture). */
+  private placeholderBuffer(rt: GpuRuntime): GPUBuffer {
+    this.placeholder ??= rt.outsideCapture(() => keep(zeros([1])));
     return (this.placeholder.storage as GpuStorage).buffer;
   }
 
