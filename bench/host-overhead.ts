@@ -32,14 +32,22 @@ async function perCall(fn: () => void, per: number): Promise<number> {
   return median(times);
 }
 
-const step = cnnStep();
-const run = () => scope(() => step.run());
-for (let i = 0; i < WARMUP_STEPS; i++) run();
-await rt.sync();
-const before = rt.dispatchCount;
-const stepMs = await perCall(run, STEPS_PER_WINDOW);
-const dispatchesPerStep = (rt.dispatchCount - before) / (WINDOWS * STEPS_PER_WINDOW);
-step.dispose();
+/** Host ms per step and dispatches per step of the training step, eager or captured and replayed. */
+async function stepCost(eager: boolean): Promise<{ stepMs: number; dispatchesPerStep: number }> {
+  const step = cnnStep('cnn', { eager });
+  const run = () => scope(() => step.run());
+  for (let i = 0; i < WARMUP_STEPS; i++) run();
+  await rt.sync();
+  const before = rt.dispatchCount;
+  const stepMs = await perCall(run, STEPS_PER_WINDOW);
+  const dispatchesPerStep = (rt.dispatchCount - before) / (WINDOWS * STEPS_PER_WINDOW);
+  step.dispose();
+  return { stepMs, dispatchesPerStep };
+}
+
+const eager = await stepCost(true);
+const replayed = await stepCost(false);
+const { dispatchesPerStep } = eager;
 
 // Floors: a 16-element fill, its pipeline and bind group cached after the first call.
 const buffer = rt.acquire(64, 'host-overhead fill');
@@ -63,8 +71,10 @@ const encodeMs = await perCall(() => {
 rt.release(buffer);
 
 const us = (v: number) => (v * 1e3).toFixed(1);
+const stepRow = (what: string, c: { stepMs: number; dispatchesPerStep: number }) => [what, `${ms(c.stepMs)} ms`, `${us(c.stepMs / c.dispatchesPerStep)} µs × ${c.dispatchesPerStep.toFixed(0)}`, `${epochSeconds(c.stepMs).toFixed(2)} s`];
 const rows = [
-  ['cnn training step, batch 100, Adam (ops, autograd, runtime, Dawn)', `${ms(stepMs)} ms`, `${us(stepMs / dispatchesPerStep)} µs × ${dispatchesPerStep.toFixed(0)}`, `${epochSeconds(stepMs).toFixed(2)} s`],
+  stepRow('cnn training step, batch 100, Adam, eager (ops, autograd, runtime, Dawn)', eager),
+  stepRow('the same step captured once and replayed (the training command)', replayed),
   ['runtime dispatch() of a cached kernel', '–', `${us(dispatchMs)} µs`, `${epochSeconds(dispatchMs * dispatchesPerStep).toFixed(2)} s`],
   [`Dawn alone: setPipeline, setBindGroup, dispatchWorkgroups (${perPass} a submit)`, '–', `${us(encodeMs)} µs`, `${epochSeconds(encodeMs * dispatchesPerStep).toFixed(2)} s`],
 ];
@@ -75,8 +85,8 @@ const file = writeResult(started, 'host', {
   mode: 'host',
   adapter: rt.adapter,
   options: { warmupSteps: WARMUP_STEPS, windows: WINDOWS, stepsPerWindow: STEPS_PER_WINDOW, floorDispatches: FLOOR_DISPATCHES },
-  stepMs,
-  dispatchesPerStep,
+  eager,
+  replayed,
   dispatchMs,
   encodeMs,
   table: text,

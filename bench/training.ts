@@ -1,7 +1,8 @@
 // Training benchmark: the tutorial `cnn` (seed 000) at batch 100 with Adam 1e-3 on MNIST, this
 // engine on the GPU next to the same model written with TensorFlow.js ops. Figures are per step
 // after warm-up; seconds per epoch are projected from them (MNIST's 60,000 images).
-import { Adam, crossEntropy, DataLoader, loadMnist, manualSeed } from '../src/index.js';
+import { Adam, crossEntropy, DataLoader, loadMnist, manualSeed, scope, type Tensor } from '../src/index.js';
+import { CapturedStep } from '../src/train/captured-step.js';
 import { presets } from '../src/models/presets.js';
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { Case, Group, Impl } from './measure.js';
@@ -28,38 +29,47 @@ function hostBatches() {
 }
 
 /**
- * One `cnn` training step as the training command runs it: the batch gathered on the GPU from the
- * resident MNIST, forward, cross-entropy, backward and Adam. The caller scopes each run.
+ * One training step of a tutorial model (default `cnn`) at batch 100 with Adam 1e-3, as the
+ * training command runs it: the batch gathered on the GPU from the resident MNIST, forward,
+ * cross-entropy, backward and Adam, the first step captured and the later ones replayed
+ * (CapturedStep); `eager: true` runs every step's JavaScript instead. The caller scopes each run.
  */
-export function cnnStep(): { run(): void; dispose(): void } {
+export function cnnStep(preset: keyof typeof presets = 'cnn', options: { eager?: boolean } = {}): { run(): void; dispose(): void } {
   manualSeed(777);
-  const model = presets.cnn();
+  const model = presets[preset]();
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   const { train } = loadMnist();
   const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true, resident: true });
+  const step = (x: Tensor, y: Tensor) => {
+    const loss = crossEntropy(model.forward(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  };
+  const captured = new CapturedStep((x, y) => scope(() => step(x, y)));
   let batches = loader[Symbol.iterator]();
   return {
     run() {
       let b = batches.next();
       if (b.done) b = (batches = loader[Symbol.iterator]()).next();
       const { x, y } = b.value;
-      const loss = crossEntropy(model.forward(x), y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
+      if (options.eager) step(x, y);
+      else captured.run(x, y);
       x.dispose();
       y.dispose();
     },
     dispose: () => {
+      captured.dispose();
       batches.return?.(); // ends the epoch's generator, which frees its order buffer
       loader.dispose();
+      opt.dispose();
       model.parameters().forEach((p) => p.dispose());
     },
   };
 }
 
 function oursTraining(): Case {
-  return oursCase('gpu', cnnStep);
+  return oursCase('gpu', () => cnnStep());
 }
 
 /** The same network with tf ops, NHWC: conv 1→32 k3 p1, relu, maxpool 2, conv 32→64, relu, maxpool 2, dense 3136→10. */

@@ -28,6 +28,7 @@ import { manualSeed, randomState, setRandomState } from '../tensor/random.js';
 import { scope } from '../tensor/scope.js';
 import { loadDataset } from './datasets.js';
 import { evaluate, type Evaluation } from './evaluate.js';
+import { CapturedStep } from './captured-step.js';
 import { RunningSum } from './running-sum.js';
 import type { TrainOptions } from './recipes.js';
 
@@ -156,24 +157,32 @@ export async function train(options: TrainOptions, runDir: string, events: Train
   }
 }
 
-/** One epoch; returns the mean batch loss, or null when interrupted (nothing of the epoch is saved). */
+/**
+ * One epoch; returns the mean batch loss, or null when interrupted (nothing of the epoch is saved).
+ * Its first step runs as usual and is captured; each later step copies its batch in and replays
+ * it, which skips the ops' JavaScript (./captured-step.ts). The capture lives for the epoch only:
+ * evaluation, checkpoints and the next epoch's order come between.
+ */
 async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, loader: DataLoader, epoch: number, events: TrainEvents, signal?: AbortSignal): Promise<number | null> {
   model.train();
   const steps = loader.length;
   const started = performance.now();
   const lossSum = new RunningSum();
+  const trainStep = new CapturedStep((x, y) =>
+    scope(() => {
+      const loss = crossEntropy(model.forward(x), y);
+      optimizer.zeroGrad();
+      backward(loss);
+      optimizer.step();
+      lossSum.add(loss);
+    }),
+  );
   const fences: Promise<unknown>[] = [];
   let lastReport = started;
   let step = 0;
   try {
     for (const { x, y } of loader.batches(epoch - 1)) {
-      scope(() => {
-        const loss = crossEntropy(model.forward(x), y);
-        optimizer.zeroGrad();
-        backward(loss);
-        optimizer.step();
-        lossSum.add(loss);
-      });
+      trainStep.run(x, y);
       x.dispose();
       y.dispose();
       step++;
@@ -194,6 +203,7 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
     }
     return (await lossSum.read()) / steps;
   } finally {
+    trainStep.dispose();
     lossSum.dispose();
   }
 }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { Adam, backward, Conv2d, crossEntropy, Dropout, Flatten, Linear, manualSeed, MaxPool2d, ReLU, scope, Sequential, SGD, tensor, type Optimizer, type Tensor } from '../../src/index.js';
+import { CapturedStep } from '../../src/train/captured-step.js';
+import { RunningSum } from '../../src/train/running-sum.js';
+import { useGpu } from '../support/gpu.js';
+
+useGpu();
+
+const BATCH = 6;
+const STEPS = 5;
+
+/** Seeded host batches of 8×8 images and labels of 3 classes; the last is short, as without drop_last. */
+function batches(): { x: Float32Array; y: Float32Array }[] {
+  let s = 12345;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return Array.from({ length: STEPS }, (_, i) => {
+    const n = i === STEPS - 1 ? BATCH - 2 : BATCH;
+    return { x: Float32Array.from({ length: n * 64 }, rnd), y: Float32Array.from({ length: n }, () => Math.floor(rnd() * 3)) };
+  });
+}
+
+type MakeOptimizer = (params: Tensor[]) => Optimizer<{ lr: number }>;
+
+/**
+ * Trains a small CNN with dropout for STEPS steps as the trainer does, eagerly or through a
+ * CapturedStep (the first step captured, the others replayed, the short last one run as usual). Returns the parameters, the loss sum and the step counts.
+ */
+async function trainRun(makeOptimizer: MakeOptimizer, replay: boolean) {
+  manualSeed(7);
+  const model = new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(64, 16), new ReLU(), new Dropout(0.5), new Linear(16, 3));
+  const opt = makeOptimizer(model.parameters());
+  const lossSum = new RunningSum();
+  const run = (x: Tensor, y: Tensor) =>
+    scope(() => {
+      const loss = crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      backward(loss);
+      opt.step();
+      lossSum.add(loss);
+    });
+  const captured = new CapturedStep(run);
+  for (const b of batches()) {
+    const x = tensor(b.x, [b.y.length, 1, 8, 8]);
+    const y = tensor(b.y, [b.y.length]);
+    if (replay) captured.run(x, y);
+    else run(x, y);
+    x.dispose();
+    y.dispose();
+  }
+  const params = await Promise.all(model.parameters().map((p) => p.toArray()));
+  const state = await opt.stateDict();
+  const loss = await lossSum.read();
+  captured.dispose();
+  lossSum.dispose();
+  opt.dispose();
+  model.dispose();
+  return { params, loss, steps: state.state.map((s) => s?.step) };
+}
+
+describe('CapturedStep', () => {
+  const optimizers: [string, MakeOptimizer][] = [
+    ['Adam', (p) => new Adam(p, { lr: 0.01 })],
+    ['SGD with momentum', (p) => new SGD(p, { lr: 0.05, momentum: 0.9, dampening: 0.1 })],
+  ];
+  it.each(optimizers)('replaying a step trains exactly as running it again (%s, dropout, loss sum)', async (_, make) => {
+    const eager = await trainRun(make, false);
+    const replayed = await trainRun(make, true);
+    expect(replayed.steps).toEqual(eager.steps);
+    expect(eager.steps.every((s) => s === STEPS)).toBe(true);
+    expect(replayed.loss).toBe(eager.loss);
+    replayed.params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(eager.params[i])));
+  });
+
+});
