@@ -65,6 +65,8 @@ export class GpuRuntime {
   private readonly maxDispatches: number;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** The pipeline the open pass has set last. */
+  private passPipeline: GPUComputePipeline | null = null;
   private dispatches = 0;
   private dispatchTotal = 0;
   private batch = 0;
@@ -323,7 +325,9 @@ export class GpuRuntime {
   private encode(name: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, params: Dispatch['params'], [x, y, z]: readonly [number, number, number]): void {
     const offset = this.uniforms.write(params);
     const pass = this.openPass(name);
-    pass.setPipeline(pipeline);
+    // Dawn's calls cost microseconds each: a run of one kernel (Adam over each parameter) sets it once.
+    if (pipeline !== this.passPipeline) pass.setPipeline(pipeline);
+    this.passPipeline = pipeline;
     pass.setBindGroup(0, bindGroup, [offset]);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatches++;
@@ -351,7 +355,10 @@ export class GpuRuntime {
   /** The open compute pass, or a new one for the dispatch named `name` ("op (kernel)"). */
   private openPass(name: string): GPUComputePassEncoder {
     this.beginBatch();
-    this.pass ??= this.encoder!.beginComputePass(this.passTimer?.begin(name));
+    if (!this.pass) {
+      this.pass = this.encoder!.beginComputePass(this.passTimer?.begin(name));
+      this.passPipeline = null;
+    }
     return this.pass;
   }
 
