@@ -83,7 +83,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.checkAlive();
     // Check every gradient first so that a bad one leaves no parameter half-updated.
     const ready = this.params.flatMap((param, i) => (param.grad ? [{ i, param, grad: this.checkedGrad(i, param, param.grad) }] : []));
-    const replayed: { param: Tensor; slot: Slot }[] = [];
+    const replayed: { i: number; param: Tensor; slot: Slot }[] = [];
     for (const { i, param, grad } of ready) {
       const slot = (this.slots[i] ??= this.newSlot(param));
       slot.step++;
@@ -95,7 +95,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       if (ps.device === 'gpu') {
         const buffer = (t: Tensor) => (t.storage as GpuStorage).buffer;
         this.gpuUpdate(ps.runtime, { label, n: param.size, param: ps.buffer, grad: buffer(grad), state: slot.state.map(buffer), get step() { return slot.step; } });
-        replayed.push({ param, slot });
+        replayed.push({ i, param, slot });
       } else {
         const data = (t: Tensor) => (t.storage as CpuStorage).data.subarray(0, param.size);
         this.cpuUpdate({ label, n: param.size, param: data(param), grad: data(grad), state: slot.state.map(data), step: slot.step });
@@ -104,6 +104,10 @@ export abstract class Optimizer<O extends BaseOptions> {
     const first = replayed[0]?.param.storage;
     if (first?.device === 'gpu') {
       first.runtime.onReplay(() => {
+        this.checkAlive();
+        // The graph updates the state it captured: after loadStateDict it would train on stale state.
+        const stale = replayed.find(({ i, slot }) => this.slots[i] !== slot);
+        if (stale) fail(this.name, `params[${stale.i}]'s state was replaced (loadStateDict) after the step was captured; capture it again`);
         for (const { param, slot } of replayed) {
           slot.step++;
           param.storage.modified();

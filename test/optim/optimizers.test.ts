@@ -1,7 +1,7 @@
 // SGD, Adam and AdamW: GPU kernels and CPU references against PyTorch's update rules in float64,
 // skipped parameters, zeroGrad, state dict round trips, option checks, and a tiny training run.
 import { describe, expect, it, vi } from 'vitest';
-import { runtime, scope, sub, sum, mul, tensor, type Tensor } from '../../src/index.js';
+import { capture, runtime, scope, sub, sum, mul, tensor, type Tensor } from '../../src/index.js';
 import { Adam, AdamW, SGD, type Optimizer } from '../../src/optim/index.js';
 import { mulberry32 } from '../../src/tensor/random.js';
 import { expectClose, type Tolerance } from '../support/close.js';
@@ -173,6 +173,37 @@ describe('step', () => {
     opt.step();
     expect(await w.item()).toBe(0.25);
     opt.dispose();
+  });
+});
+
+describe('step in a captured step (capture / StepGraph.replay)', () => {
+  it('counts replayed steps, reads lr afresh, and makes its state once', async () => {
+    const w = tensor([1], [1], { requiresGrad: true });
+    w.grad = tensor([1], [1]);
+    const opt = new SGD([w], { lr: 0.5, momentum: 0.5 });
+    const graph = capture(() => opt.step()); // step 1: buf = 1, w = 1 − 0.5
+    opt.lr = 0.25;
+    graph.replay(); // step 2: buf = 0.5 + 1, w = 0.5 − 0.25·1.5
+    const state = await opt.stateDict();
+    expect(state.state[0]?.step).toBe(2);
+    expect(Array.from(state.state[0]!.buffers.momentumBuffer)).toEqual([1.5]);
+    expect(await w.item()).toBe(0.125);
+    graph.dispose();
+    opt.dispose();
+    w.grad.dispose();
+  });
+
+  it('refuses to replay once the optimizer is disposed or its state replaced', async () => {
+    const w = tensor([1, 2], [2], { requiresGrad: true });
+    w.grad = tensor([1, 1], [2]);
+    const opt = new Adam([w]);
+    const graph = capture(() => opt.step());
+    opt.loadStateDict(await opt.stateDict());
+    expect(() => graph.replay()).toThrow(/^Adam: params\[0\]'s state was replaced \(loadStateDict\) after the step was captured; capture it again/);
+    opt.dispose();
+    expect(() => graph.replay()).toThrow(/^Adam: the optimizer was disposed/);
+    graph.dispose();
+    w.grad.dispose();
   });
 });
 
