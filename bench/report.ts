@@ -21,7 +21,7 @@ export function kernelTable(rows: readonly Row[]): string {
 
 export function trainingTable(rows: readonly Row[]): string {
   return table(
-    ['case', 'impl', 'steps', 'ms/step', 'images/s', 's/epoch (proj.)', 'GPU ms/step', 'host ms/step', 'ours-gpu ÷ this'],
+    ['case', 'impl', 'samples', 'ms/step', 'images/s', 's/epoch (proj.)', 'GPU ms/step', 'host ms/step', 'ours-gpu ÷ this'],
     rows.map((r) => [r.group, r.impl, String(r.samples), ms(r.wallMs), num(r.rateWall), num(epochSeconds(r.wallMs)), ms(r.gpuMs), ms(r.hostMs), r.error ? `failed: ${r.error.slice(0, 60)}` : num(r.oursGpuRatio)]),
   );
 }

@@ -12,18 +12,19 @@ import { kernelTable, trainingTable } from './report.js';
 import { targets, targetsTable } from './targets.js';
 import { tfInfo } from './tfjs.js';
 import { trainingGroup } from './training.js';
+import { isSoftwareAdapter } from '../src/gpu/device.js';
 
 const { values: args } = parseArgs({
   options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-training': { type: 'boolean', default: false }, 'no-kernels': { type: 'boolean', default: false } },
 });
 const fullRun = args.full;
 const kernelOptions: RunOptions = fullRun ? { warmup: 2, minSamples: 5, maxTime: 2 } : { warmup: 1, minSamples: 3, maxTime: 0.3 };
-// Training steps are long: a fixed small count in the quick run (each step is one sample).
+// Training steps are long: a fixed small count of samples in the quick run.
 const trainingOptions: RunOptions = fullRun ? { warmup: 3, minSamples: 20, maxTime: 10 } : { warmup: 1, minSamples: 3, maxTime: 0 };
 
 const rt = await init();
 const started = new Date();
-const groups = [...(args['no-kernels'] ? [] : kernelGroups(fullRun)), ...(args['no-training'] ? [] : [trainingGroup(fullRun)])].filter((g) => !args.only || g.name.includes(args.only));
+const groups = [...(args['no-kernels'] ? [] : kernelGroups(fullRun)), ...(args['no-training'] ? [] : [trainingGroup(fullRun, isSoftwareAdapter(rt.adapter))])].filter((g) => !args.only || g.name.includes(args.only));
 const rows: Row[] = [];
 for (const g of groups) rows.push(...(await runGroup(g, g.suite === 'training' ? trainingOptions : kernelOptions)));
 
