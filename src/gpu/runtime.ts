@@ -184,11 +184,6 @@ export class GpuRuntime {
     return new StepGraph(this, recording);
   }
 
-  /** Whether a capture is being recorded (a replay cannot run inside one). */
-  get capturing(): boolean {
-    return this.recording !== null;
-  }
-
   /**
    * Registers host work that must run before each replay of the capture being recorded, such as
    * advancing an optimizer's step count that its params read; a no-op outside captures.
