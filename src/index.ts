@@ -30,3 +30,4 @@ export { Sequential } from './layers/sequential.js';
 export { Linear, Conv2d, MaxPool2d, AvgPool2d, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softmax, Flatten, Dropout, CrossEntropyLoss } from './layers/layers.js';
 export { xavierUniform } from './layers/init.js';
 export * from './data/index.js';
+export { CapturedStep } from './train/captured-step.js';
