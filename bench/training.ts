@@ -43,7 +43,7 @@ export function cnnStep(preset: keyof typeof presets = 'cnn', options: { eager?:
   const model = presets[preset]();
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   const { train } = loadMnist();
-  const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true, resident: true });
+  const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true, resident: true, inPlace: true });
   const step = (x: Tensor, y: Tensor) => {
     const loss = crossEntropy(model.forward(x), y);
     opt.zeroGrad();

@@ -1,7 +1,7 @@
 // Batches of a Dataset, as torch.utils.data.DataLoader(dataset, batch_size, shuffle, drop_last)
 // over ToTensor: images [B, 1, H, W] float32 scaled to [0, 1], labels [B] float32 class indices.
 import { runtime } from '../gpu/context.js';
-import { tensor } from '../tensor/create.js';
+import { tensor, writeValues } from '../tensor/create.js';
 import { mulberry32, nextSeed } from '../tensor/random.js';
 import type { Device } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -50,6 +50,12 @@ export interface LoaderOptions {
    * other than randomHorizontalFlip; call dispose() to free the GPU copy.
    */
   resident?: boolean;
+  /**
+   * Put every full batch into the same two tensors (each batch yields new handles on them, and the
+   * next batch overwrites their values: a loop that keeps a batch must copy it). A captured step
+   * (CapturedStep) then finds its inputs in place, with nothing to copy. Default false.
+   */
+  inPlace?: boolean;
 }
 
 export class DataLoader implements Iterable<Batch> {
@@ -61,6 +67,8 @@ export class DataLoader implements Iterable<Batch> {
   private readonly indices: Uint32Array;
   private readonly seed: number;
   private gpuCopy: ResidentDataset | null = null;
+  /** The tensors full batches go into (options.inPlace), made by the first one. */
+  private reused: { x: Tensor; y: Tensor } | null = null;
 
   constructor(
     readonly dataset: Dataset,
@@ -107,7 +115,14 @@ export class DataLoader implements Iterable<Batch> {
     }
     const device = this.options.device ?? 'gpu';
     for (const h of this.hostBatches(epoch)) {
-      yield { x: tensor(h.x, h.shape, { device }), y: tensor(h.y, [h.y.length], { device }), indices: h.indices };
+      const into = this.into(h.y.length);
+      if (into) {
+        writeValues(into.x, h.x);
+        writeValues(into.y, h.y);
+        yield { x: into.x.share(), y: into.y.share(), indices: h.indices };
+      } else {
+        yield this.keepFull({ x: tensor(h.x, h.shape, { device }), y: tensor(h.y, [h.y.length], { device }), indices: h.indices });
+      }
     }
   }
 
@@ -115,10 +130,13 @@ export class DataLoader implements Iterable<Batch> {
     return this.batches(this.epoch++);
   }
 
-  /** Frees the dataset's GPU copy (resident loaders); a later epoch uploads it again. */
+  /** Frees the dataset's GPU copy (resident loaders) and the in-place batch; a later epoch makes them again. */
   dispose(): void {
     this.gpuCopy?.dispose();
     this.gpuCopy = null;
+    this.reused?.x.dispose();
+    this.reused?.y.dispose();
+    this.reused = null;
   }
 
   /** As batches(), gathered on the GPU: the epoch's order (flips in bit 31) goes up once. */
@@ -137,11 +155,33 @@ export class DataLoader implements Iterable<Batch> {
       for (let start = 0; start < visited.length; start += this.batchSize) {
         const indices = order.slice(start, Math.min(start + this.batchSize, visited.length));
         const labels = Float32Array.from(indices, (i) => this.dataset.labels[i]!);
-        yield { ...this.gpuCopy.gather(gpuOrder, start, indices.length, labels), indices };
+        const into = this.into(indices.length);
+        yield this.keepFull({ ...this.gpuCopy.gather(gpuOrder, start, indices.length, labels, into ?? undefined), indices });
       }
     } finally {
       this.gpuCopy?.release(gpuOrder);
     }
+  }
+
+  /** The in-place batch for a batch of `count` (inPlace, full batches, once the first has made it). */
+  private into(count: number): { x: Tensor; y: Tensor } | null {
+    const r = this.reused;
+    // A batch made before shutdown() and init() lives on a destroyed device: make it again.
+    if (r && r.x.storage.device === 'gpu' && r.x.storage.runtime !== runtime()) {
+      r.x.dispose();
+      r.y.dispose();
+      this.reused = null;
+      return null;
+    }
+    return r && count === this.batchSize ? r : null;
+  }
+
+  /** With inPlace, keeps the first full batch as the one later batches go into. */
+  private keepFull(batch: Batch): Batch {
+    if (this.options.inPlace && !this.reused && batch.y.size === this.batchSize) {
+      this.reused = { x: batch.x.share({ untracked: true }), y: batch.y.share({ untracked: true }) };
+    }
+    return batch;
   }
 
   // One generator per epoch: the shuffle draws from it first, then the transform.

@@ -59,13 +59,18 @@ export class ResidentDataset {
   /**
    * Images [count, 1, H, W] in [0, 1] and labels [count] for entries offset … offset + count − 1 of
    * an uploaded order; `labels` are those labels on the host, kept so ops can check them unread.
+   * With `into` (tensors of those shapes) it writes there and returns new handles on them.
    */
-  gather(order: GPUBuffer, offset: number, count: number, labels: Float32Array): { x: Tensor; y: Tensor } {
+  gather(order: GPUBuffer, offset: number, count: number, labels: Float32Array, into?: { x: Tensor; y: Tensor }): { x: Tensor; y: Tensor } {
     this.checkAlive();
     const { height, width } = this.dataset;
     const n = count * height * width;
-    const x = new GpuStorage(this.runtime, this.runtime.acquire(Math.max(1, n) * 4, 'batch images'), n);
-    const y = new GpuStorage(this.runtime, this.runtime.acquire(Math.max(1, count) * 4, 'batch labels'), count);
+    const storage = (t: Tensor | undefined, length: number, label: string) =>
+      t ? (t.storage as GpuStorage) : new GpuStorage(this.runtime, this.runtime.acquire(Math.max(1, length) * 4, label), length);
+    const x = storage(into?.x, n, 'batch images');
+    const y = storage(into?.y, count, 'batch labels');
+    x.modified();
+    y.modified();
     this.runtime.dispatch({
       kernel: 'gather_batch',
       label: 'DataLoader',
@@ -74,6 +79,7 @@ export class ResidentDataset {
       workgroups: grid1d(n, 256),
     });
     y.hostValues = labels;
+    if (into) return { x: into.x.share(), y: into.y.share() };
     return { x: new Tensor(x, [count, 1, height, width]), y: new Tensor(y, [count]) };
   }
 

@@ -1,6 +1,7 @@
 // A step over same-shaped inputs (a batch's images and labels) that runs its JavaScript once: the
 // first run is captured (gpu/step-graph.ts), and each later run copies its inputs into the
-// captured ones and replays. Inputs of another shape (a short last batch) run the step as usual.
+// captured ones (nothing to copy from a DataLoader with inPlace: they are the same memory) and
+// replays. Inputs of another shape (a short last batch) run the step as usual.
 import { capture } from '../gpu/context.js';
 import type { StepGraph } from '../gpu/step-graph.js';
 import { copyInto } from '../ops/in-place.js';
@@ -20,7 +21,9 @@ export class CapturedStep {
       const graph = capture(() => this.step(...inputs));
       this.captured = { graph, inputs: inputs.map((t) => t.share({ untracked: true })) };
     } else if (inputs.length === c.inputs.length && inputs.every((t, i) => sameShape(t.shape, c.inputs[i].shape))) {
-      inputs.forEach((t, i) => copyInto(c.inputs[i], t));
+      inputs.forEach((t, i) => {
+        if (t.storage !== c.inputs[i].storage) copyInto(c.inputs[i], t);
+      });
       c.graph.replay();
     } else {
       this.step(...inputs);

@@ -109,6 +109,7 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       indices: trainIdx,
       transform: options.flip ? randomHorizontalFlip() : undefined,
       resident: fitsOnGpu(data.train),
+      inPlace: true, // the captured step's inputs (trainEpoch)
     });
     if (loader.length === 0) throw new TrainingError(`${trainIdx.length} training images make no full batch of ${options.batchSize}`);
     events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1 });
@@ -159,9 +160,10 @@ export async function train(options: TrainOptions, runDir: string, events: Train
 
 /**
  * One epoch; returns the mean batch loss, or null when interrupted (nothing of the epoch is saved).
- * Its first step runs as usual and is captured; each later step copies its batch in and replays
- * it, which skips the ops' JavaScript (./captured-step.ts). The capture lives for the epoch only:
- * evaluation, checkpoints and the next epoch's order come between.
+ * Its first step runs as usual and is captured; each later step finds its batch where the
+ * captured one was (the loader is inPlace) and replays it, which skips the ops' JavaScript
+ * (./captured-step.ts). The capture lives for the epoch only: evaluation, checkpoints and the next
+ * epoch's order come between.
  */
 async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, loader: DataLoader, epoch: number, events: TrainEvents, signal?: AbortSignal): Promise<number | null> {
   model.train();

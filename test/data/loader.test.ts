@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { randomHorizontalFlip } from '../../src/data/augment.js';
 import { DataLoader } from '../../src/data/loader.js';
 import { loadMnist } from '../../src/data/mnist.js';
-import { manualSeed } from '../../src/index.js';
+import { manualSeed, runtime } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 import { tinyDataset } from './tiny.js';
 
@@ -116,5 +116,40 @@ describe('DataLoader on MNIST, as tensors', () => {
     expect(x.device).toBe('cpu');
     expect(x.shape).toEqual([32, 1, 28, 28]);
     expect((await y.toArray())[0]).toBe(5);
+  });
+});
+
+describe('DataLoader with inPlace: true', () => {
+  it.each([false, true])('puts every full batch into the same memory, with the host batches\' values (resident: %s)', async (resident) => {
+    const data = tinyDataset(8);
+    const options = { batchSize: 3, shuffle: true, seed: 5, transform: randomHorizontalFlip() };
+    const host = [...new DataLoader(data, options).hostBatches(1)];
+    const loader = new DataLoader(data, { ...options, resident, inPlace: true });
+    const storages: unknown[] = [];
+    let k = 0;
+    for (const { x, y } of loader.batches(1)) {
+      const h = host[k++]!;
+      // Read before the next batch overwrites them.
+      expect(Array.from(await x.toArray())).toEqual(Array.from(h.x));
+      expect(Array.from(await y.toArray())).toEqual(Array.from(h.y));
+      expect(Array.from(y.hostValues!)).toEqual(Array.from(h.y));
+      storages.push(x.storage);
+      x.dispose();
+      y.dispose();
+    }
+    expect(k).toBe(3);
+    // The two full batches share one memory; the short last one has its own.
+    expect(storages[1]).toBe(storages[0]);
+    expect(storages[2]).not.toBe(storages[0]);
+    // The next epoch goes into the same memory again, and dispose frees it.
+    const epoch2 = loader.batches(2);
+    const { x, y } = epoch2.next().value!;
+    expect(x.storage).toBe(storages[0]);
+    x.dispose();
+    y.dispose();
+    epoch2.return(undefined);
+    const live = runtime().memory().liveBuffers;
+    loader.dispose();
+    expect(runtime().memory().liveBuffers).toBeLessThan(live);
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adam, backward, Conv2d, crossEntropy, Dropout, Flatten, init, Linear, manualSeed, MaxPool2d, ReLU, scope, Sequential, SGD, shutdown, tensor, type Optimizer, type Tensor } from '../../src/index.js';
+import { Adam, backward, Conv2d, crossEntropy, DataLoader, Dropout, Flatten, init, Linear, manualSeed, MaxPool2d, ReLU, runtime, scope, Sequential, SGD, shutdown, tensor, type Optimizer, type Tensor } from '../../src/index.js';
 import { CapturedStep } from '../../src/train/captured-step.js';
 import { RunningSum } from '../../src/train/running-sum.js';
+import { tinyDataset } from '../data/tiny.js';
 const BATCH = 6;
 const STEPS = 5;
 
@@ -74,5 +75,38 @@ describe.each(['software', 'gpu'] as const)('CapturedStep (%s kernels)', (kernel
     expect(eager.steps.every((s) => s === STEPS)).toBe(true);
     expect(replayed.loss).toBe(eager.loss);
     replayed.params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(eager.params[i])));
+  });
+
+  it('copies nothing in when the loader puts batches in place', () => {
+    /** Dispatches each replay records, the batch gather aside. */
+    const perReplay = (inPlace: boolean) => {
+      const loader = new DataLoader(tinyDataset(9), { batchSize: 3, resident: true, inPlace });
+      const model = new Sequential(new Flatten(), new Linear(6, 3));
+      const opt = new SGD(model.parameters(), { lr: 0.1 });
+      const step = new CapturedStep((x, y) =>
+        scope(() => {
+          const loss = crossEntropy(model.forward(x), y);
+          opt.zeroGrad();
+          backward(loss);
+          opt.step();
+        }),
+      );
+      const counts: number[] = [];
+      for (const { x, y } of loader) {
+        const before = runtime().dispatchCount;
+        step.run(x, y);
+        counts.push(runtime().dispatchCount - before);
+        x.dispose();
+        y.dispose();
+      }
+      step.dispose();
+      loader.dispose();
+      opt.dispose();
+      model.dispose();
+      return counts.slice(1);
+    };
+    const [copied, inPlace] = [perReplay(false), perReplay(true)];
+    expect(copied[0]).toBe(copied[1]);
+    expect(inPlace).toEqual(copied.map((n) => n - 2));
   });
 });
