@@ -1,7 +1,7 @@
 // Where a benchmark run's JSON goes, and what every run records about itself: commit, whether the
 // tree was dirty, and the machine.
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +23,15 @@ export function provenance(started: Date) {
   };
 }
 
-/** Writes bench/results/<start time>-<mode>.json and returns its path. */
+/**
+ * Writes bench/results/<start time>-<mode>.json and returns its path. A run may rewrite its file
+ * as it goes: through a temporary file and a rename, so a kill leaves the last whole version.
+ */
 export function writeResult(started: Date, mode: string, result: object): string {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '../../bench/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}-${mode}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
   return file;
 }

@@ -1,8 +1,9 @@
 // `npm run bench` (quick: small sizes, few samples, a few training steps; minutes on a 2-core
 // machine without a GPU) or `npm run bench -- --full` (every size; meant for a real GPU).
 // Options: --only TEXT runs the groups whose name contains TEXT; --no-training; --no-kernels.
-// Prints the tables (the last: issue 5's targets next to their anchors) and writes every figure
-// to bench/results/<date>-<quick|full>.json.
+// Prints each group's rows as it finishes, then the tables (the last: issue 5's targets next to
+// their anchors), and writes every figure to bench/results/<date>-<quick|full>.json, rewritten
+// after every group ("complete": false until the end) so that a run cut off keeps what finished.
 import { parseArgs } from 'node:util';
 import { init, shutdown } from '../src/index.js';
 import { kernelGroups } from './kernels.js';
@@ -24,28 +25,40 @@ const trainingOptions: RunOptions = fullRun ? { warmup: 3, minSamples: 20, maxTi
 
 const rt = await init();
 const started = new Date();
-const groups = [...(args['no-kernels'] ? [] : kernelGroups(fullRun)), ...(args['no-training'] ? [] : [trainingGroup(fullRun, isSoftwareAdapter(rt.adapter))])].filter((g) => !args.only || g.name.includes(args.only));
-const rows: Row[] = [];
-for (const g of groups) rows.push(...(await runGroup(g, g.suite === 'training' ? trainingOptions : kernelOptions)));
-
-const kernels = rows.filter((r) => r.suite === 'kernels');
-const training = rows.filter((r) => r.suite === 'training');
-const goals = targets(rows, rt.adapter);
-const tables = [kernels.length ? `Kernels\n\n${kernelTable(kernels)}` : '', training.length ? `Training\n\n${trainingTable(training)}` : '', `Targets (issue 5)\n\n${targetsTable(goals)}`].filter(Boolean).join('\n\n');
-console.log(`\n${tables}\n`);
-
+const groups = [...(args['no-kernels'] ? [] : kernelGroups(fullRun)), ...(args['no-training'] ? [] : [trainingGroup(isSoftwareAdapter(rt.adapter))])].filter((g) => !args.only || g.name.includes(args.only));
 const mode = fullRun ? 'full' : 'quick';
-const file = writeResult(started, mode, {
-  ...provenance(started),
-  mode,
-  adapter: rt.adapter,
-  timestampQuery: rt.device.features.has('timestamp-query'),
-  tfjs: await tfInfo().catch((e: Error) => ({ error: e.message })),
-  options: { kernels: kernelOptions, training: trainingOptions },
-  rows,
-  targets: goals,
-  tables,
-});
+const tfjs = await tfInfo().catch((e: Error) => ({ error: e.message }));
+const rows: Row[] = [];
+
+/** Writes the JSON of the rows so far (after each group: a run cut off by a GPU session's time limit keeps what finished); returns it and the tables. */
+function report(complete: boolean): { file: string; tables: string } {
+  const kernels = rows.filter((r) => r.suite === 'kernels');
+  const training = rows.filter((r) => r.suite === 'training');
+  const goals = targets(rows, rt.adapter);
+  const tables = [kernels.length ? `Kernels\n\n${kernelTable(kernels)}` : '', training.length ? `Training\n\n${trainingTable(training)}` : '', `Targets (issue 5)\n\n${targetsTable(goals)}`].filter(Boolean).join('\n\n');
+  const file = writeResult(started, mode, {
+    ...provenance(started),
+    mode,
+    complete,
+    adapter: rt.adapter,
+    timestampQuery: rt.device.features.has('timestamp-query'),
+    tfjs,
+    options: { kernels: kernelOptions, training: trainingOptions },
+    rows,
+    targets: goals,
+    tables,
+  });
+  return { file, tables };
+}
+
+for (const [i, g] of groups.entries()) {
+  const groupRows = await runGroup(g, g.suite === 'training' ? trainingOptions : kernelOptions);
+  rows.push(...groupRows);
+  console.log(`\n[${i + 1}/${groups.length}] ${g.name}\n${g.suite === 'training' ? trainingTable(groupRows) : kernelTable(groupRows)}\n`);
+  if (i < groups.length - 1) report(false);
+}
+const { file, tables } = report(true);
+console.log(`\n${tables}\n`);
 console.log(`wrote ${file}`);
 shutdown();
 // TF.js's webgpu device and wasm module keep handles open.
