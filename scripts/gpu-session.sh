@@ -5,7 +5,7 @@
 # Phases run in order of importance, each cut off by `timeout` within a deadline (default 560 s,
 # under the 600 s a call may run; GPU_SESSION_SECONDS changes it), so whatever has finished comes
 # back. At most 8 files return from $OUT, so the run folders stay in /tmp:
-#   tests.log                            the kernel, runtime, optimizer and captured-step tests on the real GPU
+#   tests.log                            the kernel, runtime, optimizer, training and resident-data tests on the real GPU
 #   profile.log                          GPU time per dispatch of the cnn and deep-cnn steps, and the host cost
 #   cnn.log, cnn-metrics.jsonl           the tutorial cnn, 15 epochs
 #   deep-cnn.log, deep-cnn-metrics.jsonl the tutorial deep-cnn, 15 epochs
@@ -34,7 +34,7 @@ train() {
 }
 
 # First whether the kernels are right on this GPU; the whole suite takes longer than a session can spare.
-phase 100 tests.log npx vitest run test/ops test/gpu test/optim test/train/captured-step.test.ts
+phase 120 tests.log npx vitest run test/ops test/gpu test/optim test/train test/data/resident.test.ts
 phase 50 profile.log node dist/bench/profile-step.js --steps 20
 phase 30 profile.log node dist/bench/profile-step.js --steps 5 --model deep-cnn
 phase 30 profile.log node dist/bench/host-overhead.js
