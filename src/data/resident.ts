@@ -69,8 +69,11 @@ export class ResidentDataset {
       t ? (t.storage as GpuStorage) : new GpuStorage(this.runtime, this.runtime.acquire(Math.max(1, length) * 4, label), length);
     const x = storage(into?.x, n, 'batch images');
     const y = storage(into?.y, count, 'batch labels');
-    x.modified();
-    y.modified();
+    // Overwritten in place: a host copy or a saved version of the old batch goes stale.
+    if (into) {
+      x.modified();
+      y.modified();
+    }
     this.runtime.dispatch({
       kernel: 'gather_batch',
       label: 'DataLoader',

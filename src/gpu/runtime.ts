@@ -71,6 +71,8 @@ export class GpuRuntime {
   private dispatchTotal = 0;
   private batch = 0;
   private readonly lastUse = new WeakMap<GPUBuffer, number>();
+  /** The batch the last replay ended in: writes into pinned buffers wait for it (write()). */
+  private replayBatch = -1;
   private pendingErrors: Promise<GPUError | null>[] = [];
   /** Buffers let go of while a batch was being recorded: destroyed once that batch is submitted. */
   private retired: GPUBuffer[] = [];
@@ -140,7 +142,9 @@ export class GpuRuntime {
   /** Copies host data into a buffer, after any recorded work that still uses that buffer. */
   write(buffer: GPUBuffer, data: Float32Array | Uint32Array): void {
     this.checkAlive();
-    if (this.lastUse.get(buffer) === this.batch && this.encoder) this.flush();
+    // A replay in this batch may use any pinned buffer (replay() marks none of them one by one).
+    const used = this.lastUse.get(buffer) === this.batch || (this.replayBatch === this.batch && this.pins.has(buffer));
+    if (used && this.encoder) this.flush();
     this.beginBatch();
     this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   }
@@ -216,8 +220,7 @@ export class GpuRuntime {
       this.beginBatch();
       this.encode(r.name, r.pipeline, r.bindGroup, r.params, r.workgroups);
     }
-    // Writes into these buffers must wait for this batch (write()).
-    for (const buffer of recording.buffers) this.lastUse.set(buffer, this.batch);
+    this.replayBatch = this.batch;
   }
 
   /** Lets go of a graph's buffers: those released meanwhile return to the pool with the last graph using them. */
