@@ -4,8 +4,9 @@
 // each sample is GPU_STEPS steps recorded back to back with one wait at the end, as training runs
 // them: a sample of one step would add a whole submit-and-wait round trip (about 0.6 ms on the
 // H100) to every step, more than target 1 allows a step in all.
-import { Adam, crossEntropy, DataLoader, loadMnist, manualSeed, scope, type Tensor } from '../src/index.js';
+import { Adam, DataLoader, loadMnist, manualSeed } from '../src/index.js';
 import { CapturedStep } from '../src/train/captured-step.js';
+import { supervisedStep } from '../src/train/step.js';
 import { presets } from '../src/models/presets.js';
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { Case, Group, Impl } from './measure.js';
@@ -44,13 +45,8 @@ export function cnnStep(preset: keyof typeof presets = 'cnn', options: { eager?:
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   const { train } = loadMnist();
   const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, seed: 777, dropLast: true, resident: true, inPlace: true });
-  const step = (x: Tensor, y: Tensor) => {
-    const loss = crossEntropy(model.forward(x), y);
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-  };
-  const captured = new CapturedStep((x, y) => scope(() => step(x, y)));
+  const step = supervisedStep(model, opt);
+  const captured = new CapturedStep(step);
   let batches = loader[Symbol.iterator]();
   return {
     run() {
@@ -77,9 +73,8 @@ function oursTraining(steps: number): Case {
 }
 
 /** A training body whose run() takes `steps` steps. */
-function repeated<B extends { run(...args: never[]): void }>(steps: number, body: B): B {
-  const run = body.run.bind(body) as (...args: Parameters<B['run']>) => void;
-  return { ...body, run: (...args: Parameters<B['run']>) => { for (let i = 0; i < steps; i++) run(...args); } };
+function repeated<B extends { run(): void }>(steps: number, body: B): B {
+  return { ...body, run: () => { for (let i = 0; i < steps; i++) body.run(); } };
 }
 
 /** The case's samples divided by `steps`: per-step times of runs of that many steps. */

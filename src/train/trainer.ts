@@ -8,7 +8,6 @@
 // last.optim.safetensors (optimizer and loop state, for --resume), curves.svg.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backward } from '../autograd/backward.js';
 import { runtime } from '../gpu/context.js';
 import { DataLoader } from '../data/loader.js';
 import { fitsOnGpu } from '../data/resident.js';
@@ -20,16 +19,15 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { curvesSvg } from '../io/plots.js';
 import type { Module } from '../layers/module.js';
 import { presets } from '../models/presets.js';
-import { crossEntropy } from '../ops/cross-entropy.js';
 import { Adam, AdamW } from '../optim/adam.js';
 import type { BaseOptions, Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { manualSeed, randomState, setRandomState } from '../tensor/random.js';
-import { scope } from '../tensor/scope.js';
 import { loadDataset } from './datasets.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { CapturedStep } from './captured-step.js';
 import { RunningSum } from './running-sum.js';
+import { supervisedStep } from './step.js';
 import type { TrainOptions } from './recipes.js';
 
 export interface EpochRecord {
@@ -170,15 +168,7 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
   const steps = loader.length;
   const started = performance.now();
   const lossSum = new RunningSum();
-  const trainStep = new CapturedStep((x, y) =>
-    scope(() => {
-      const loss = crossEntropy(model.forward(x), y);
-      optimizer.zeroGrad();
-      backward(loss);
-      optimizer.step();
-      lossSum.add(loss);
-    }),
-  );
+  const trainStep = new CapturedStep(supervisedStep(model, optimizer, lossSum));
   const fences: Promise<unknown>[] = [];
   let lastReport = started;
   let step = 0;

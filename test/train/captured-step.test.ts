@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adam, backward, Conv2d, crossEntropy, DataLoader, Dropout, Flatten, init, Linear, manualSeed, MaxPool2d, ReLU, runtime, scope, Sequential, SGD, shutdown, tensor, type Optimizer, type Tensor } from '../../src/index.js';
+import { Adam, Conv2d, DataLoader, Dropout, Flatten, init, Linear, manualSeed, MaxPool2d, ReLU, runtime, Sequential, SGD, shutdown, tensor, type Optimizer, type Tensor } from '../../src/index.js';
 import { CapturedStep } from '../../src/train/captured-step.js';
 import { RunningSum } from '../../src/train/running-sum.js';
+import { supervisedStep } from '../../src/train/step.js';
 import { tinyDataset } from '../data/tiny.js';
 const BATCH = 6;
 const STEPS = 5;
@@ -27,14 +28,7 @@ async function trainRun(makeOptimizer: MakeOptimizer, replay: boolean) {
   const model = new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(576, 16), new ReLU(), new Dropout(0.5), new Linear(16, 3));
   const opt = makeOptimizer(model.parameters());
   const lossSum = new RunningSum();
-  const run = (x: Tensor, y: Tensor) =>
-    scope(() => {
-      const loss = crossEntropy(model.forward(x), y);
-      opt.zeroGrad();
-      backward(loss);
-      opt.step();
-      lossSum.add(loss);
-    });
+  const run = supervisedStep(model, opt, lossSum);
   const captured = new CapturedStep(run);
   for (const b of batches()) {
     const x = tensor(b.x, [b.y.length, 1, 24, 24]);
@@ -83,14 +77,7 @@ describe.each(['software', 'gpu'] as const)('CapturedStep (%s kernels)', (kernel
       const loader = new DataLoader(tinyDataset(9), { batchSize: 3, resident: true, inPlace });
       const model = new Sequential(new Flatten(), new Linear(6, 3));
       const opt = new SGD(model.parameters(), { lr: 0.1 });
-      const step = new CapturedStep((x, y) =>
-        scope(() => {
-          const loss = crossEntropy(model.forward(x), y);
-          opt.zeroGrad();
-          backward(loss);
-          opt.step();
-        }),
-      );
+      const step = new CapturedStep(supervisedStep(model, opt));
       const counts: number[] = [];
       for (const { x, y } of loader) {
         const before = runtime().dispatchCount;
