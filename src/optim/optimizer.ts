@@ -89,13 +89,14 @@ export abstract class Optimizer<O extends BaseOptions> {
       slot.step++;
       // In place: a host copy goes stale, and graphs that saved this parameter must not backward.
       param.storage.modified();
+      // A replay advances what this step advanced, empty parameters included.
+      if (param.storage.device === 'gpu') replayed.push({ i, param, slot });
       if (param.size === 0) continue;
       const ps = param.storage;
       const label = `${this.name} step (params[${i}])`;
       if (ps.device === 'gpu') {
         const buffer = (t: Tensor) => (t.storage as GpuStorage).buffer;
         this.gpuUpdate(ps.runtime, { label, n: param.size, param: ps.buffer, grad: buffer(grad), state: slot.state.map(buffer), get step() { return slot.step; } });
-        replayed.push({ i, param, slot });
       } else {
         const data = (t: Tensor) => (t.storage as CpuStorage).data.subarray(0, param.size);
         this.cpuUpdate({ label, n: param.size, param: data(param), grad: data(grad), state: slot.state.map(data), step: slot.step });
