@@ -229,6 +229,8 @@ export class GpuRuntime {
       const pin = this.pins.get(buffer);
       if (!pin || --pin.graphs > 0) continue;
       this.pins.delete(buffer);
+      // A replay in the open batch may still use it: a write into it must wait for that batch (write()).
+      if (this.replayBatch === this.batch) this.lastUse.set(buffer, this.batch);
       if (pin.released && !this.destroyed) this.pool.release(buffer);
     }
   }

@@ -60,6 +60,22 @@ describe('captured steps (capture / StepGraph.replay)', () => {
     out.dispose();
   });
 
+  it('a graph disposed right after a replay frees its buffers only for writes that come after that replay', async () => {
+    const x = keep(tensor(new Float32Array(1000).fill(1)));
+    const out = keep(tensor(new Float32Array(1000)));
+    // The temporary mul(x, 2) is released inside the capture; the replay writes it again.
+    const graph = capture(() => scope(() => copyInto(out, mul(mul(x, 2), 3))));
+    await out.toArray(); // the capture's batch is done: the replay opens the next one
+    graph.replay();
+    graph.dispose();
+    // A new tensor gets the temporary's memory; its upload must not run before the replay's
+    // dispatches, still unsubmitted, which write 2s there.
+    const fresh = tensor(new Float32Array(1000).fill(7));
+    expect(Array.from(new Set(await fresh.toArray()))).toEqual([7]);
+    expect((await out.toArray())[0]).toBe(6);
+    for (const t of [x, out, fresh]) t.dispose();
+  });
+
   it('refuses nested captures, replays inside a capture and replays of a disposed graph', () => {
     const graph = capture(() => {});
     expect(() => capture(() => capture(() => {}))).toThrow(/^capture: another capture is being recorded; captures do not nest/);
