@@ -23,7 +23,8 @@ const table = {
   flip: { type: 'boolean', help: 'random horizontal flips of training images' },
   limit: { type: 'number', integer: true, min: 1, help: 'use at most this many images of each split (a quick check)' },
   out: { type: 'string', help: 'run folder (default runs/<model>-<dataset>-<time>)' },
-  resume: { type: 'string', help: 'continue the run in this folder from its last finished epoch (only --epochs may change)' },
+  resume: { type: 'string', help: 'continue the run in this folder where it stopped: at the step its progress was saved, else after its last finished epoch (only --epochs may change)' },
+  saveMinutes: { type: 'number', min: 0, help: 'during an epoch, save its progress every this many minutes (default 10; 0: only on Ctrl-C), for --resume' },
   json: { type: 'boolean', help: 'print the result as JSON' },
 } as const satisfies OptionTable;
 
@@ -43,31 +44,34 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const runDir = o.resume ?? o.out ?? join('runs', `${model}-${options.dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
 
   const controller = new AbortController();
-  const onSigint = () => {
+  // Ctrl-C, or a SIGTERM from a job scheduler or container: stop cleanly, keeping the epoch's progress.
+  const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after this step; the checkpoints of finished epochs are kept (Ctrl-C again to quit at once)\n');
+    process.stderr.write(`\nstopping after this step and saving the epoch's progress for --resume ${runDir} (Ctrl-C again to quit at once)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = new Progress(process.stderr);
   const log = (line: string) => (o.json ? process.stderr : process.stdout).write(line + '\n');
   try {
     const result = await train(options, runDir, {
       onStart: (i) =>
-        log(`${i.startEpoch > 1 ? `Resuming ${runDir} at epoch ${i.startEpoch}` : `Training ${model} on ${options.dataset}`}: ${i.trainCount} train / ${i.valCount} validation / ${i.testCount} test images, ${i.stepsPerEpoch} steps of ${options.batchSize} per epoch, ${options.optimizer} lr ${options.lr}`),
+        log(`${i.startEpoch > 1 || i.startStep > 0 ? `Resuming ${runDir} at epoch ${i.startEpoch}${i.startStep > 0 ? `, step ${i.startStep + 1}` : ''}` : `Training ${model} on ${options.dataset}`}: ${i.trainCount} train / ${i.valCount} validation / ${i.testCount} test images, ${i.stepsPerEpoch} steps of ${options.batchSize} per epoch, ${options.optimizer} lr ${options.lr}`),
       onProgress: (p) => progress.update({ ...p, epochs: options.epochs }),
       onEpoch: (r, improved) => {
         progress.done();
         log(epochLine(r, improved));
       },
-    }, { resume: Boolean(o.resume), signal: controller.signal });
+    }, { resume: Boolean(o.resume), signal: controller.signal, saveSeconds: (o.saveMinutes ?? 10) * 60 });
     progress.done();
     const reason = { completed: '', 'early-stopped': ' (early stopping: best weights restored)', interrupted: ' (interrupted)' }[result.stopReason];
     log(`Test accuracy: ${result.test.accuracy.toFixed(4)}${reason}\nRun folder: ${runDir}`);
     if (o.json) process.stdout.write(JSON.stringify({ runDir, stopReason: result.stopReason, test: { loss: result.test.loss, accuracy: result.test.accuracy }, history: result.history }, null, 2) + '\n');
     return result.stopReason === 'interrupted' ? 130 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -97,24 +97,32 @@ export class DataLoader implements Iterable<Batch> {
     return this.plan(epoch).order;
   }
 
-  /** Epoch `epoch`'s batches on the host, without touching the GPU. */
-  *hostBatches(epoch = this.epoch): Generator<HostBatch> {
+  /**
+   * Epoch `epoch`'s batches on the host, without touching the GPU, from batch `from` on (the
+   * batches before it are still drawn and transformed, so that the transform's random draws match).
+   */
+  *hostBatches(epoch = this.epoch, from = 0): Generator<HostBatch> {
+    this.checkFrom(from);
     const { order, rng } = this.plan(epoch);
     for (let b = 0; b < this.length; b++) {
       const batch = this.hostBatch(order.subarray(b * this.batchSize, (b + 1) * this.batchSize));
       this.options.transform?.(batch, rng);
-      yield batch;
+      if (b >= from) yield batch;
     }
   }
 
-  /** Epoch `epoch`'s batches as tensors on options.device. */
-  *batches(epoch = this.epoch): Generator<Batch> {
+  /**
+   * Epoch `epoch`'s batches as tensors on options.device, from batch `from` on: the same batches
+   * as the rest of a whole epoch's, for a run that continues an epoch where it stopped.
+   */
+  *batches(epoch = this.epoch, from = 0): Generator<Batch> {
+    this.checkFrom(from);
     if (this.options.resident) {
-      yield* this.residentBatches(epoch);
+      yield* this.residentBatches(epoch, from);
       return;
     }
     const device = this.options.device ?? 'gpu';
-    for (const h of this.hostBatches(epoch)) {
+    for (const h of this.hostBatches(epoch, from)) {
       const into = this.into(h.y.length);
       if (into) {
         writeValues(into.x, h.x);
@@ -139,8 +147,12 @@ export class DataLoader implements Iterable<Batch> {
     this.reused = null;
   }
 
+  private checkFrom(from: number): void {
+    if (!Number.isInteger(from) || from < 0 || from > this.length) throw new Error(`DataLoader: the first batch must be an integer from 0 to ${this.length} (batches per epoch), got ${from}`);
+  }
+
   /** As batches(), gathered on the GPU: the epoch's order (flips in bit 31) goes up once. */
-  private *residentBatches(epoch: number): Generator<Batch> {
+  private *residentBatches(epoch: number, from: number): Generator<Batch> {
     const { order, rng } = this.plan(epoch);
     const visited = order.slice(0, Math.min(order.length, this.length * this.batchSize));
     const flip = this.options.transform as FlipTransform | undefined;
@@ -152,7 +164,7 @@ export class DataLoader implements Iterable<Batch> {
     if (this.gpuCopy?.runtime !== runtime()) this.gpuCopy = new ResidentDataset(this.dataset);
     const gpuOrder = this.gpuCopy.uploadOrder(visited);
     try {
-      for (let start = 0; start < visited.length; start += this.batchSize) {
+      for (let start = from * this.batchSize; start < visited.length; start += this.batchSize) {
         const indices = order.slice(start, Math.min(start + this.batchSize, visited.length));
         const labels = Float32Array.from(indices, (i) => this.dataset.labels[i]!);
         const into = this.into(indices.length);

@@ -5,8 +5,10 @@
 //
 // Run folder: config.json (the options), metrics.jsonl (one object per epoch), best.safetensors
 // (lowest validation loss; training loss without a validation set), last.safetensors and
-// last.optim.safetensors (optimizer and loop state, for --resume), curves.svg.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// last.optim.safetensors (optimizer and loop state, for --resume), curves.svg; and while an epoch
+// is under way, partial.safetensors and partial.optim.safetensors: its progress, saved on an
+// interrupt and every few minutes, so that --resume loses none of a long epoch.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtime } from '../gpu/context.js';
 import { DataLoader } from '../data/loader.js';
@@ -44,7 +46,8 @@ export interface EpochRecord {
 }
 
 export interface TrainEvents {
-  onStart?(info: { runDir: string; trainCount: number; valCount: number; testCount: number; stepsPerEpoch: number; startEpoch: number }): void;
+  /** startStep: steps of startEpoch done before (a run resumed in the middle of an epoch). */
+  onStart?(info: { runDir: string; trainCount: number; valCount: number; testCount: number; stepsPerEpoch: number; startEpoch: number; startStep: number }): void;
   onProgress?(p: { epoch: number; step: number; steps: number; loss: number; imagesPerSecond: number; etaSeconds: number }): void;
   onEpoch?(record: EpochRecord, improved: boolean): void;
 }
@@ -68,6 +71,31 @@ interface LoopState {
   rngState: number;
 }
 
+/** Where an epoch stands after `step` of its steps (a fresh one: all 0). */
+interface EpochStart {
+  step: number;
+  /** The running sum of its batch losses (a float32 read from the GPU). */
+  lossSum: number;
+  /** Seconds spent training those steps, for the epoch's images/s. */
+  seconds: number;
+}
+
+/** What partial.optim.safetensors keeps: the loop as of the last finished epoch, and the next one's progress. */
+interface PartialState extends EpochStart {
+  loop: LoopState;
+  /** The generator after the saved step (dropout draws from it). */
+  rngState: number;
+}
+
+export interface TrainControl {
+  /** Continue the run in the run folder: from its saved progress in an epoch, else after its last finished epoch. */
+  resume?: boolean;
+  /** Aborting stops the run after the current step and saves the epoch's progress. */
+  signal?: AbortSignal;
+  /** During an epoch, save its progress this often (default 600; 0: only when interrupted). */
+  saveSeconds?: number;
+}
+
 export class TrainingError extends Error {
   constructor(message: string) {
     super(message);
@@ -83,8 +111,10 @@ const PROGRESS_SECONDS = 1;
  */
 const FENCE_STEPS = 4;
 const FENCES = 2;
+const SAVE_SECONDS = 600;
+const FRESH_EPOCH: EpochStart = { step: 0, lossSum: 0, seconds: 0 };
 
-export async function train(options: TrainOptions, runDir: string, events: TrainEvents = {}, control: { resume?: boolean; signal?: AbortSignal } = {}): Promise<TrainResult> {
+export async function train(options: TrainOptions, runDir: string, events: TrainEvents = {}, control: TrainControl = {}): Promise<TrainResult> {
   mkdirSync(runDir, { recursive: true });
   manualSeed(options.seed);
   const data = loadDataset(options.dataset, options.dataDir);
@@ -92,12 +122,19 @@ export async function train(options: TrainOptions, runDir: string, events: Train
   const model = presets[options.model]();
   const optimizer = makeOptimizer(options, model);
   let loop: LoopState = { epoch: 0, history: [], bestLoss: Infinity, sinceBest: 0, rngState: randomState() };
+  let start = FRESH_EPOCH;
   let loader: DataLoader | null = null;
 
   try {
-    if (control.resume) loop = await resume(runDir, model, optimizer, options);
-    else await writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(options, null, 2) + '\n');
-    setRandomState(loop.rngState);
+    if (control.resume) {
+      const resumed = await resume(runDir, model, optimizer, options);
+      loop = resumed.loop;
+      start = resumed.start;
+      setRandomState(resumed.rngState);
+    } else {
+      await writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(options, null, 2) + '\n');
+      removePartial(runDir);
+    }
 
     loader = new DataLoader(data.train, {
       batchSize: options.batchSize,
@@ -110,31 +147,33 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       inPlace: true, // the captured step's inputs (trainEpoch)
     });
     if (loader.length === 0) throw new TrainingError(`${trainIdx.length} training images make no full batch of ${options.batchSize}`);
-    events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1 });
+    events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1, startStep: start.step });
 
     let stopReason: StopReason = 'completed';
     for (let epoch = loop.epoch + 1; epoch <= options.epochs; epoch++) {
-      const started = performance.now();
-      const trainLoss = await trainEpoch(model, optimizer, loader, epoch, events, control.signal);
-      if (trainLoss === null) {
+      const finished = loop;
+      const savePartial = (at: EpochStart) => saveProgress(runDir, model, optimizer, options, { ...at, loop: finished, rngState: randomState() });
+      const trained = await trainEpoch(model, optimizer, loader, epoch, start, { events, signal: control.signal, saveSeconds: control.saveSeconds ?? SAVE_SECONDS, savePartial });
+      start = FRESH_EPOCH;
+      if (trained === null) {
         stopReason = 'interrupted';
         break;
       }
-      const trainSeconds = (performance.now() - started) / 1000;
+      const evalStarted = performance.now();
       const val = valIdx.length > 0 ? await evaluate(model, data.train, valIdx, options.batchSize) : null;
       const test = await evaluate(model, data.test, testIdx, options.batchSize);
       const record: EpochRecord = {
         epoch,
-        train_loss: trainLoss,
+        train_loss: trained.loss,
         val_loss: val?.loss ?? null,
         val_accuracy: val?.accuracy ?? null,
         test_loss: test.loss,
         test_accuracy: test.accuracy,
-        seconds: (performance.now() - started) / 1000,
-        images_per_second: (loader.length * options.batchSize) / trainSeconds,
+        seconds: trained.seconds + (performance.now() - evalStarted) / 1000,
+        images_per_second: (loader.length * options.batchSize) / trained.seconds,
         lr: optimizer.lr,
       };
-      const monitored = val?.loss ?? trainLoss;
+      const monitored = val?.loss ?? trained.loss;
       const improved = monitored < loop.bestLoss;
       loop = { epoch, history: [...loop.history, record], bestLoss: improved ? monitored : loop.bestLoss, sinceBest: improved ? 0 : loop.sinceBest + 1, rngState: randomState() };
       await saveRun(runDir, model, optimizer, options, loop, improved);
@@ -156,24 +195,35 @@ export async function train(options: TrainOptions, runDir: string, events: Train
   }
 }
 
+interface EpochControl {
+  events: TrainEvents;
+  signal?: AbortSignal;
+  saveSeconds: number;
+  /** Saves the epoch's progress (partial.*). */
+  savePartial(at: EpochStart): Promise<void>;
+}
+
 /**
- * One epoch; returns the mean batch loss, or null when interrupted (nothing of the epoch is saved).
- * Its first step runs as usual and is captured; each later step finds its batch where the
- * captured one was (the loader is inPlace) and replays it, which skips the ops' JavaScript
- * (./captured-step.ts). The capture lives for the epoch only: evaluation, checkpoints and the next
- * epoch's order come between.
+ * One epoch from `start` on; returns the mean batch loss and the seconds its steps took, or null
+ * when interrupted, after saving its progress. Its first step runs as usual and is captured; each
+ * later step finds its batch where the captured one was (the loader is inPlace) and replays it,
+ * which skips the ops' JavaScript (./captured-step.ts). The capture lives for the epoch only:
+ * evaluation, checkpoints and the next epoch's order come between.
  */
-async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, loader: DataLoader, epoch: number, events: TrainEvents, signal?: AbortSignal): Promise<number | null> {
+async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, loader: DataLoader, epoch: number, start: EpochStart, control: EpochControl): Promise<{ loss: number; seconds: number } | null> {
   model.train();
   const steps = loader.length;
-  const started = performance.now();
-  const lossSum = new RunningSum();
+  let started = performance.now();
+  const lossSum = new RunningSum(start.lossSum);
   const trainStep = new CapturedStep(supervisedStep(model, optimizer, lossSum));
   const fences: Promise<unknown>[] = [];
   let lastReport = started;
-  let step = 0;
+  let lastSave = started;
+  let step = start.step;
+  // The progress of the steps taken so far (waits for the GPU).
+  const progress = async (): Promise<EpochStart> => ({ step, lossSum: await lossSum.read(), seconds: start.seconds + (performance.now() - started) / 1000 });
   try {
-    for (const { x, y } of loader.batches(epoch - 1)) {
+    for (const { x, y } of loader.batches(epoch - 1, start.step)) {
       trainStep.run(x, y);
       x.dispose();
       y.dispose();
@@ -182,18 +232,30 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
         fences.push(runtime().fence());
         if (fences.length > FENCES) await fences.shift();
       }
-      if (signal?.aborted) return null;
+      if (control.signal?.aborted) {
+        await control.savePartial(await progress());
+        return null;
+      }
       if (performance.now() - lastReport > PROGRESS_SECONDS * 1000 || step === steps) {
         // Steps are recorded ahead of the GPU; the read waits for it, so time is taken after.
-        const mean = (await lossSum.read()) / step;
-        const now = performance.now();
-        lastReport = now;
+        const now = await progress();
+        lastReport = performance.now();
+        const mean = now.lossSum / step;
         if (!Number.isFinite(mean)) throw new TrainingError(`the training loss became ${mean} at epoch ${epoch}, step ${step}: lower the learning rate (the last good checkpoints are kept)`);
-        const perImage = (now - started) / 1000 / (step * loader.batchSize);
-        events.onProgress?.({ epoch, step, steps, loss: mean, imagesPerSecond: 1 / perImage, etaSeconds: perImage * (steps - step) * loader.batchSize });
+        const perImage = (lastReport - started) / 1000 / ((step - start.step) * loader.batchSize);
+        control.events.onProgress?.({ epoch, step, steps, loss: mean, imagesPerSecond: 1 / perImage, etaSeconds: perImage * (steps - step) * loader.batchSize });
+      }
+      if (control.saveSeconds > 0 && step < steps && performance.now() - lastSave > control.saveSeconds * 1000) {
+        const at = await progress();
+        const saving = performance.now();
+        await control.savePartial(at);
+        lastSave = performance.now();
+        // The save's time is not training time.
+        started += lastSave - saving;
       }
     }
-    return (await lossSum.read()) / steps;
+    const end = await progress();
+    return { loss: end.lossSum / steps, seconds: end.seconds };
   } finally {
     trainStep.dispose();
     lossSum.dispose();
@@ -229,17 +291,54 @@ async function saveRun(runDir: string, model: Module, optimizer: Optimizer<BaseO
   await saveOptimizerState(join(runDir, 'last.optim.safetensors'), await optimizer.stateDict(), loop);
   await writeFileAtomic(join(runDir, 'metrics.jsonl'), loop.history.map((r) => JSON.stringify(r)).join('\n') + '\n');
   await writeFileAtomic(join(runDir, 'curves.svg'), curvesSvg(loop.history));
+  removePartial(runDir);
 }
 
-async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions): Promise<LoopState> {
+const PARTIAL = 'partial.safetensors';
+const PARTIAL_OPTIM = 'partial.optim.safetensors';
+
+/** Saves an epoch's progress; each file names the epoch and step, so a pair from two saves is never used. */
+async function saveProgress(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions, state: PartialState): Promise<void> {
+  const at = { epoch: state.loop.epoch + 1, step: state.step };
+  await saveCheckpoint(join(runDir, PARTIAL), model, { model: options.model, dataset: options.dataset, ...at });
+  await saveOptimizerState(join(runDir, PARTIAL_OPTIM), await optimizer.stateDict(), state);
+}
+
+function removePartial(runDir: string): void {
+  for (const f of [PARTIAL, PARTIAL_OPTIM]) rmSync(join(runDir, f), { force: true });
+}
+
+/**
+ * Loads the state a resumed run continues from: the progress saved in an epoch where it follows the
+ * last finished one, else that epoch's end.
+ */
+async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions): Promise<{ loop: LoopState; start: EpochStart; rngState: number }> {
   const configPath = join(runDir, 'config.json');
   const lastPath = join(runDir, 'last.safetensors');
-  if (!existsSync(configPath) || !existsSync(lastPath)) throw new TrainingError(`cannot resume from ${runDir}: it holds no finished epoch (config.json and last.safetensors)`);
+  const lastOptim = join(runDir, 'last.optim.safetensors');
+  const partialOptim = join(runDir, PARTIAL_OPTIM);
+  const hasPartial = existsSync(join(runDir, PARTIAL)) && existsSync(partialOptim);
+  if (!existsSync(configPath) || (!existsSync(lastPath) && !hasPartial)) {
+    throw new TrainingError(`cannot resume from ${runDir}: it holds no finished epoch (config.json and last.safetensors) and no saved progress (${PARTIAL})`);
+  }
   const saved = JSON.parse(readFileSync(configPath, 'utf8')) as TrainOptions;
   const changed = (Object.keys(saved) as (keyof TrainOptions)[]).filter((k) => k !== 'epochs' && JSON.stringify(saved[k]) !== JSON.stringify(options[k]));
   if (changed.length) throw new TrainingError(`cannot resume ${runDir} with different options (${changed.map((k) => `${k}: ${JSON.stringify(saved[k])} → ${JSON.stringify(options[k])}`).join(', ')}); only --epochs may change`);
+  const finished = existsSync(lastPath) ? await loadOptimizerState<BaseOptions, LoopState>(lastOptim) : null;
+  if (hasPartial) {
+    const partial = await loadOptimizerState<BaseOptions, PartialState>(partialOptim);
+    const { loop, step, lossSum, seconds, rngState } = partial.extra;
+    // Progress in the epoch after the last finished one (older progress was superseded by that epoch's end).
+    if (loop.epoch === (finished?.extra.epoch ?? 0)) {
+      const saved = await loadCheckpoint(join(runDir, PARTIAL), model, { expectModel: options.model });
+      if (saved.epoch === String(loop.epoch + 1) && saved.step === String(step)) {
+        optimizer.loadStateDict(partial.state);
+        return { loop, start: { step, lossSum, seconds }, rngState };
+      }
+    }
+  }
+  if (!finished) throw new TrainingError(`cannot resume from ${runDir}: its saved progress (${PARTIAL}) is incomplete and it holds no finished epoch`);
   await loadCheckpoint(lastPath, model, { expectModel: options.model });
-  const { state, extra } = await loadOptimizerState<BaseOptions, LoopState>(join(runDir, 'last.optim.safetensors'));
-  optimizer.loadStateDict(state);
-  return extra;
+  optimizer.loadStateDict(finished.state);
+  return { loop: finished.extra, start: FRESH_EPOCH, rngState: finished.extra.rngState };
 }

@@ -69,7 +69,7 @@ describe('command line', () => {
     expect(r.out.trim()).toBe('2,3');
   });
 
-  it('Ctrl-C stops a run after the current step, keeps its finished epochs and exits 130', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s stops a run after the current step, keeps its finished epochs and progress, and exits 130', async (signal) => {
     const out = mkdtempSync(join(tmpdir(), 'cli-'));
     const child = spawn(process.execPath, [cli, 'train', '--model', 'mlp', '--dataset', 'mnist', '--limit', '600', '--epochs', '100', '--out', out], { cwd: root });
     let stderr = '';
@@ -77,9 +77,11 @@ describe('command line', () => {
     const code = new Promise<number | null>((done) => child.on('exit', done));
     // Interrupt once the first epoch's files are written.
     while (!existsSync(join(out, 'metrics.jsonl'))) await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGINT');
+    child.kill(signal);
     expect(await code).toBe(130);
-    expect(stderr).toMatch(/stopping after this step/);
+    expect(stderr).toMatch(/stopping after this step and saving the epoch's progress for --resume/);
+    // The epoch under way at the signal (or the next one's first step) is saved for --resume.
+    expect(existsSync(join(out, 'partial.safetensors'))).toBe(true);
     const epochs = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
     expect(epochs).toBeGreaterThanOrEqual(1);
     expect(epochs).toBeLessThan(100);

@@ -119,6 +119,24 @@ describe('DataLoader on MNIST, as tensors', () => {
   });
 });
 
+describe('DataLoader batches from a given batch on', () => {
+  it.each([false, true])('continue an epoch with its own remaining batches, flips included (resident: %s)', async (resident) => {
+    const data = tinyDataset(11);
+    const options = { batchSize: 3, shuffle: true, seed: 9, transform: randomHorizontalFlip(), resident };
+    const whole = [...new DataLoader(data, options).hostBatches(2)];
+    const loader = new DataLoader(data, options);
+    const rest: number[][] = [];
+    for (const { x, indices } of loader.batches(2, 2)) {
+      rest.push([...indices, ...(await x.toArray())]);
+      x.dispose();
+    }
+    expect(rest).toEqual(whole.slice(2).map((h) => [...h.indices, ...h.x]));
+    expect([...loader.batches(2, 4)]).toEqual([]);
+    expect(() => loader.batches(2, 5).next()).toThrow(/first batch must be an integer from 0 to 4 \(batches per epoch\), got 5/);
+    loader.dispose();
+  });
+});
+
 describe('DataLoader with inPlace: true', () => {
   it.each([false, true])('puts every full batch into the same memory, with the host batches\' values (resident: %s)', async (resident) => {
     const data = tinyDataset(8);

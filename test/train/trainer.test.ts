@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { recipes, type TrainOptions } from '../../src/train/recipes.js';
-import { train, TrainingError } from '../../src/train/trainer.js';
+import { train, TrainingError, type EpochRecord } from '../../src/train/trainer.js';
 import { runtime } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
@@ -69,6 +69,51 @@ describe('training', () => {
     await train(quick({ epochs: 2, limit: 400, model: 'small-cnn', batchSize: 40 }), resumed, {}, { resume: true });
     // small-cnn has dropout: identical weights also prove the RNG state was restored.
     expect(weights(join(resumed, 'last.safetensors'))).toEqual(weights(join(straight, 'last.safetensors')));
+  });
+
+  // small-cnn has dropout: identical weights also prove the RNG state was restored.
+  const dropoutRun = (epochs: number) => quick({ epochs, limit: 400, model: 'small-cnn', batchSize: 40 });
+  const metrics = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochRecord);
+  const sameRun = (a: string, b: string) => {
+    expect(weights(join(a, 'last.safetensors'))).toEqual(weights(join(b, 'last.safetensors')));
+    expect(weights(join(a, 'last.optim.safetensors'))).toEqual(weights(join(b, 'last.optim.safetensors')));
+    expect(metrics(a).map((r) => [r.train_loss, r.val_loss, r.test_accuracy])).toEqual(metrics(b).map((r) => [r.train_loss, r.val_loss, r.test_accuracy]));
+    for (const f of ['partial.safetensors', 'partial.optim.safetensors']) expect(existsSync(join(a, f)), f).toBe(false);
+  };
+
+  it('an interrupt saves the epoch\'s progress, and the resumed run ends exactly where an uninterrupted one does', async () => {
+    const straight = dir();
+    await train(dropoutRun(2), straight);
+    const resumed = dir();
+    const controller = new AbortController();
+    // Aborted at the end of epoch 1: epoch 2 stops after its first step (of 10).
+    const first = await train(dropoutRun(2), resumed, { onEpoch: () => controller.abort() }, { signal: controller.signal });
+    expect(first.stopReason).toBe('interrupted');
+    expect(existsSync(join(resumed, 'partial.safetensors'))).toBe(true);
+    let startStep = -1;
+    await train(dropoutRun(2), resumed, { onStart: (i) => (startStep = i.startStep) }, { resume: true });
+    expect(startStep).toBe(1);
+    sameRun(resumed, straight);
+  });
+
+  it('progress saved every few minutes survives a crash in the middle of the first epoch', async () => {
+    const straight = dir();
+    await train(dropoutRun(1), straight);
+    const crashed = dir();
+    // A crash while recording step 5, after the progress of step 4 was saved (saveSeconds ~0: after every step).
+    let checks = 0;
+    const crashAtStep5 = {
+      get aborted() {
+        if (++checks === 5) throw new Error('simulated crash');
+        return false;
+      },
+    } as AbortSignal;
+    await expect(train(dropoutRun(1), crashed, {}, { signal: crashAtStep5, saveSeconds: 1e-9 })).rejects.toThrow('simulated crash');
+    expect(existsSync(join(crashed, 'last.safetensors'))).toBe(false);
+    let startStep = -1;
+    await train(dropoutRun(1), crashed, { onStart: (i) => (startStep = i.startStep) }, { resume: true });
+    expect(startStep).toBe(4);
+    sameRun(crashed, straight);
   });
 
   it('trains without a validation set when valFraction is 0, keeping the best by training loss', async () => {
