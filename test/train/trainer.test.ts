@@ -74,11 +74,15 @@ describe('training', () => {
   // small-cnn has dropout: identical weights also prove the RNG state was restored.
   const dropoutRun = (epochs: number) => quick({ epochs, limit: 400, model: 'small-cnn', batchSize: 40 });
   const metrics = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochRecord);
-  const sameRun = (a: string, b: string) => {
-    expect(weights(join(a, 'last.safetensors'))).toEqual(weights(join(b, 'last.safetensors')));
-    expect(weights(join(a, 'last.optim.safetensors'))).toEqual(weights(join(b, 'last.optim.safetensors')));
-    expect(metrics(a).map((r) => [r.train_loss, r.val_loss, r.test_accuracy])).toEqual(metrics(b).map((r) => [r.train_loss, r.val_loss, r.test_accuracy]));
-    for (const f of ['partial.safetensors', 'partial.optim.safetensors']) expect(existsSync(join(a, f)), f).toBe(false);
+  /** Resumes the run in `out`, checks it starts at `step`, and compares its end with the uninterrupted run in `straight`. */
+  const resumeLike = async (out: string, straight: string, epochs: number, step: number) => {
+    let startStep = -1;
+    await train(dropoutRun(epochs), out, { onStart: (i) => (startStep = i.startStep) }, { resume: true });
+    expect(startStep).toBe(step);
+    expect(weights(join(out, 'last.safetensors'))).toEqual(weights(join(straight, 'last.safetensors')));
+    expect(weights(join(out, 'last.optim.safetensors'))).toEqual(weights(join(straight, 'last.optim.safetensors')));
+    expect(metrics(out).map((r) => [r.train_loss, r.val_loss, r.test_accuracy])).toEqual(metrics(straight).map((r) => [r.train_loss, r.val_loss, r.test_accuracy]));
+    for (const f of ['partial.safetensors', 'partial.optim.safetensors']) expect(existsSync(join(out, f)), f).toBe(false);
   };
 
   it('an interrupt saves the epoch\'s progress, and the resumed run ends exactly where an uninterrupted one does', async () => {
@@ -90,10 +94,7 @@ describe('training', () => {
     const first = await train(dropoutRun(2), resumed, { onEpoch: () => controller.abort() }, { signal: controller.signal });
     expect(first.stopReason).toBe('interrupted');
     expect(existsSync(join(resumed, 'partial.safetensors'))).toBe(true);
-    let startStep = -1;
-    await train(dropoutRun(2), resumed, { onStart: (i) => (startStep = i.startStep) }, { resume: true });
-    expect(startStep).toBe(1);
-    sameRun(resumed, straight);
+    await resumeLike(resumed, straight, 2, 1);
   });
 
   it('progress saved every few minutes survives a crash in the middle of the first epoch', async () => {
@@ -110,10 +111,7 @@ describe('training', () => {
     } as AbortSignal;
     await expect(train(dropoutRun(1), crashed, {}, { signal: crashAtStep5, saveSeconds: 1e-9 })).rejects.toThrow('simulated crash');
     expect(existsSync(join(crashed, 'last.safetensors'))).toBe(false);
-    let startStep = -1;
-    await train(dropoutRun(1), crashed, { onStart: (i) => (startStep = i.startStep) }, { resume: true });
-    expect(startStep).toBe(4);
-    sameRun(crashed, straight);
+    await resumeLike(crashed, straight, 1, 4);
   });
 
   it('trains without a validation set when valFraction is 0, keeping the best by training loss', async () => {
