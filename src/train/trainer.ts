@@ -220,8 +220,13 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
   let lastReport = started;
   let lastSave = started;
   let step = start.step;
-  // The progress of the steps taken so far (waits for the GPU).
-  const progress = async (): Promise<EpochStart> => ({ step, lossSum: await lossSum.read(), seconds: start.seconds + (performance.now() - started) / 1000 });
+  // The progress of the steps taken so far (waits for the GPU); a NaN loss stops the run here,
+  // before its weights could be saved.
+  const progress = async (): Promise<EpochStart> => {
+    const sum = await lossSum.read();
+    if (!Number.isFinite(sum)) throw new TrainingError(`the training loss became ${sum / step} at epoch ${epoch}, step ${step}: lower the learning rate (the last good checkpoints are kept)`);
+    return { step, lossSum: sum, seconds: start.seconds + (performance.now() - started) / 1000 };
+  };
   try {
     for (const { x, y } of loader.batches(epoch - 1, start.step)) {
       trainStep.run(x, y);
@@ -241,7 +246,6 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
         const now = await progress();
         lastReport = performance.now();
         const mean = now.lossSum / step;
-        if (!Number.isFinite(mean)) throw new TrainingError(`the training loss became ${mean} at epoch ${epoch}, step ${step}: lower the learning rate (the last good checkpoints are kept)`);
         const perImage = (lastReport - started) / 1000 / ((step - start.step) * loader.batchSize);
         control.events.onProgress?.({ epoch, step, steps, loss: mean, imagesPerSecond: 1 / perImage, etaSeconds: perImage * (steps - step) * loader.batchSize });
       }
