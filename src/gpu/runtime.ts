@@ -215,12 +215,16 @@ export class GpuRuntime {
     this.checkAlive();
     if (this.recording) throw new GpuError('StepGraph.replay: cannot replay while a capture is being recorded');
     for (const hook of recording.hooks) hook();
-    for (const r of recording.dispatches) {
-      if (this.uniforms.full || this.dispatches >= this.maxDispatches) this.flush();
-      this.beginBatch();
-      this.encode(r.name, r.pipeline, r.bindGroup, r.params, r.workgroups);
+    try {
+      for (const r of recording.dispatches) {
+        if (this.uniforms.full || this.dispatches >= this.maxDispatches) this.flush();
+        this.beginBatch();
+        this.encode(r.name, r.pipeline, r.bindGroup, r.params, r.workgroups);
+      }
+    } finally {
+      // Even a replay cut short by an error left dispatches in this batch that writes must wait for.
+      this.replayBatch = this.batch;
     }
-    this.replayBatch = this.batch;
   }
 
   /** Lets go of a graph's buffers: those released meanwhile return to the pool with the last graph using them. */

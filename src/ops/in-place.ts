@@ -11,8 +11,13 @@ import { grid1d } from './launch.js';
 /** dst ← src, elementwise; both the same shape and device. Recorded like any op; never waits. */
 export function copyInto(dst: Tensor, src: Tensor): void {
   write('copyInto', dst, src, false);
-  // Class labels copied in keep their host copy, so ops can still check them unread.
-  dst.storage.hostValues = src.hostValues && Float32Array.from(src.hostValues);
+  // Class labels copied in keep their host copy, so ops can still check them unread; a replay
+  // copies src's host copy of then (kept up to date the same way where src was written in the step).
+  const d = dst.storage;
+  const s = src.storage;
+  const carry = () => (d.hostValues = s.hostValues && Float32Array.from(s.hostValues));
+  carry();
+  if (d.device === 'gpu') d.runtime.onReplay(carry);
 }
 
 /** dst ← dst + src, elementwise; both the same shape and device. */
@@ -40,4 +45,6 @@ function write(op: string, dst: Tensor, src: Tensor, accumulate: boolean): void 
     });
   }
   d.modified();
+  // A replay writes dst again: what autograd saved of it goes stale then too.
+  if (d.device === 'gpu') d.runtime.onReplay(() => d.modified());
 }
