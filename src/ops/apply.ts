@@ -24,12 +24,18 @@ export function apply<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P):
     if (device === 'gpu') {
       const rt = runtime();
       const outs = shapes.map((s) => new GpuStorage(rt, rt.acquire(Math.max(1, sizeOf(s)) * 4, spec.name), sizeOf(s)));
-      spec.gpu(
-        rt,
-        inputs.map((t) => ({ buffer: (t.storage as GpuStorage).buffer, shape: t.shape })),
-        outs.map((o, i) => ({ buffer: o.buffer, shape: shapes[i] })),
-        params,
-      );
+      try {
+        spec.gpu(
+          rt,
+          inputs.map((t) => ({ buffer: (t.storage as GpuStorage).buffer, shape: t.shape })),
+          outs.map((o, i) => ({ buffer: o.buffer, shape: shapes[i] })),
+          params,
+        );
+      } catch (e) {
+        // A launch that refuses its input (a limit of this GPU) leaves no output behind.
+        for (const o of outs) o.release();
+        throw e;
+      }
       storages = outs;
     } else {
       const first = (inputs[0].storage as CpuStorage).data;

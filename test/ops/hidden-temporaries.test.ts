@@ -3,6 +3,9 @@
 // give back every buffer (a leaked view keeps its input's buffer alive).
 import { describe, expect, it } from 'vitest';
 import { linear, matmul, sum, tensor } from '../../src/index.js';
+import { apply } from '../../src/ops/apply.js';
+import { fail } from '../../src/ops/errors.js';
+import type { KernelSpec } from '../../src/ops/spec.js';
 import { useGpu } from '../support/gpu.js';
 import { liveBuffers } from '../support/op-check.js';
 
@@ -37,6 +40,25 @@ describe('no hidden temporaries outside a scope', () => {
     const before = liveBuffers();
     const x = tensor(5);
     sum(x).dispose();
+    x.dispose();
+    expect(liveBuffers()).toBe(before);
+  });
+
+  it('an op whose GPU launch fails (a limit of the GPU) gives its outputs back', () => {
+    const before = liveBuffers();
+    const x = tensor([1, 2, 3]);
+    const refusing: KernelSpec<null> = {
+      kind: 'kernel',
+      name: 'refusing',
+      inputs: ['input'],
+      shape: ([s]) => s,
+      aux: () => [[2]],
+      gpu: () => fail('refusing', 'input is over a limit of this GPU'),
+      cpu: () => {},
+      backward: null,
+      samples: [],
+    };
+    expect(() => apply(refusing, [x], null)).toThrow(/refusing: input is over a limit/);
     x.dispose();
     expect(liveBuffers()).toBe(before);
   });
