@@ -160,11 +160,12 @@ export class GpuRuntime {
     const bindGroup = this.bindGroups.get(name, layout, d.buffers);
     const [x, y = 1, z = 1] = d.workgroups;
     const workgroups = [x, y, z] as const;
+    this.encode(name, pipeline, bindGroup, d.params, workgroups);
+    // Recorded once encoded: a dispatch whose params failed never ran, so no replay repeats it.
     if (this.recording) {
       this.recording.dispatches.push({ name, pipeline, bindGroup, params: d.params, workgroups });
       for (const buffer of d.buffers) this.pin(buffer);
     }
-    this.encode(name, pipeline, bindGroup, d.params, workgroups);
   }
 
   /**

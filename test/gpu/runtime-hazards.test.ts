@@ -41,6 +41,26 @@ describe('runtime hazards', () => {
     other.dispose();
   });
 
+  it('a dispatch that failed while a step was captured is not replayed', () => {
+    const t = keep(tensor([0, 0]));
+    const graph = capture(() => {
+      expect(() =>
+        runtime().dispatch({
+          kernel: 'fill',
+          label: 'failing fill',
+          params: () => {
+            throw new Error('params failed');
+          },
+          buffers: [bufferOf(t)],
+          workgroups: [1],
+        }),
+      ).toThrow('params failed');
+    });
+    expect(graph.dispatchCount).toBe(0);
+    graph.dispose();
+    t.dispose();
+  });
+
   it('an in-place write replayed by a graph invalidates what autograd saved, as the eager write does', () => {
     const w = keep(tensor([1, 2, 3], undefined, { requiresGrad: true }));
     const acc = keep(tensor([1, 1, 1]));
