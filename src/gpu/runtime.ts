@@ -179,7 +179,9 @@ export class GpuRuntime {
     const recording: Recording = { dispatches: [], hooks: [], buffers: new Set() };
     this.recording = recording;
     try {
-      fn();
+      const result: unknown = fn();
+      // Work after an await would run outside the capture, and replays would silently skip it.
+      if (result instanceof Promise) throw new GpuError('capture: the step must be synchronous (it returned a Promise); await nothing inside it');
     } catch (e) {
       this.unpin(recording.buffers);
       throw e;

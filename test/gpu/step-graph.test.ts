@@ -91,6 +91,8 @@ describe('captured steps (capture / StepGraph.replay)', () => {
       throw new Error('boom');
     })).toThrow('boom');
     expect(runtime().memory().liveBuffers).toBe(live);
+    // An async step would record only up to its first await.
+    expect(() => capture(async () => {})).toThrow(/^capture: the step must be synchronous/);
     capture(() => {}).dispose();
   });
 });
