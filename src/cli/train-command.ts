@@ -24,7 +24,7 @@ const table = {
   limit: { type: 'number', integer: true, min: 1, help: 'use at most this many images of each split (a quick check)' },
   out: { type: 'string', help: 'run folder (default runs/<model>-<dataset>-<time>)' },
   resume: { type: 'string', help: 'continue the run in this folder where it stopped: at the step its progress was saved, else after its last finished epoch (only --epochs may change)' },
-  saveMinutes: { type: 'number', min: 0, help: 'during an epoch, save its progress every this many minutes (default 10; 0: only on Ctrl-C), for --resume' },
+  saveMinutes: { type: 'number', min: 0, help: 'during an epoch, save its progress every this many minutes (default 10; 0: only on Ctrl-C and at its end), for --resume' },
   json: { type: 'boolean', help: 'print the result as JSON' },
 } as const satisfies OptionTable;
 
@@ -45,8 +45,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const controller = new AbortController();
   // Ctrl-C, or a SIGTERM from a job scheduler or container: stop cleanly, keeping the epoch's progress.
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
+  // The shell's code for a death by that signal: 128 + its number.
+  let exitCode = 130;
+  const onSignal = (signal: NodeJS.Signals) => {
+    exitCode = signal === 'SIGTERM' ? 143 : 130;
+    if (controller.signal.aborted) process.exit(exitCode);
     process.stderr.write(`\nstopping after this step and saving the epoch's progress for --resume ${runDir} (Ctrl-C again to quit at once)\n`);
     controller.abort();
   };
@@ -57,7 +60,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   try {
     const result = await train(options, runDir, {
       onStart: (i) =>
-        log(`${i.startEpoch > 1 || i.startStep > 0 ? `Resuming ${runDir} at epoch ${i.startEpoch}${i.startStep > 0 ? `, step ${i.startStep + 1}` : ''}` : `Training ${model} on ${options.dataset}`}: ${i.trainCount} train / ${i.valCount} validation / ${i.testCount} test images, ${i.stepsPerEpoch} steps of ${options.batchSize} per epoch, ${options.optimizer} lr ${options.lr}`),
+        log(`${i.startEpoch > 1 || i.startStep > 0 ? `Resuming ${runDir} at epoch ${i.startEpoch}${i.startStep === i.stepsPerEpoch ? ', its steps done' : i.startStep > 0 ? `, step ${i.startStep + 1}` : ''}` : `Training ${model} on ${options.dataset}`}: ${i.trainCount} train / ${i.valCount} validation / ${i.testCount} test images, ${i.stepsPerEpoch} steps of ${options.batchSize} per epoch, ${options.optimizer} lr ${options.lr}`),
       onProgress: (p) => progress.update({ ...p, epochs: options.epochs }),
       onEpoch: (r, improved) => {
         progress.done();
@@ -68,7 +71,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const reason = { completed: '', 'early-stopped': ' (early stopping: best weights restored)', interrupted: ' (interrupted)' }[result.stopReason];
     log(`Test accuracy: ${result.test.accuracy.toFixed(4)}${reason}\nRun folder: ${runDir}`);
     if (o.json) process.stdout.write(JSON.stringify({ runDir, stopReason: result.stopReason, test: { loss: result.test.loss, accuracy: result.test.accuracy }, history: result.history }, null, 2) + '\n');
-    return result.stopReason === 'interrupted' ? 130 : 0;
+    return result.stopReason === 'interrupted' ? exitCode : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

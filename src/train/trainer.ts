@@ -6,9 +6,12 @@
 // Run folder: config.json (the options), metrics.jsonl (one object per epoch), best.safetensors
 // (lowest validation loss; training loss without a validation set), last.safetensors and
 // last.optim.safetensors (optimizer and loop state, for --resume), curves.svg; and while an epoch
-// is under way, partial.safetensors and partial.optim.safetensors: its progress, saved on an
-// interrupt and every few minutes, so that --resume loses none of a long epoch.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+// is under way, partial-e<epoch>-s<step>.safetensors and .optim.safetensors: its progress, saved
+// every few minutes, on an interrupt and once its steps are done, so that --resume loses none of a
+// long epoch. Every file is written atomically, and in an order that leaves a consistent state to
+// resume from wherever a crash falls: a new progress pair before the old one is removed; at an
+// epoch's end, the pair of its last step, then best, last.optim and last, then the pair's removal.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtime } from '../gpu/context.js';
 import { DataLoader } from '../data/loader.js';
@@ -17,6 +20,7 @@ import type { Dataset } from '../data/dataset.js';
 import { randomHorizontalFlip } from '../data/augment.js';
 import { evenSample, splitIndices } from '../data/split.js';
 import { loadCheckpoint, loadOptimizerState, saveCheckpoint, saveOptimizerState } from '../io/checkpoint.js';
+import { decodeSafetensors } from '../io/safetensors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { curvesSvg } from '../io/plots.js';
 import type { Module } from '../layers/module.js';
@@ -132,8 +136,8 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       start = resumed.start;
       setRandomState(resumed.rngState);
     } else {
+      refuseOccupied(runDir);
       await writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(options, null, 2) + '\n');
-      removePartial(runDir);
     }
 
     loader = new DataLoader(data.train, {
@@ -149,8 +153,10 @@ export async function train(options: TrainOptions, runDir: string, events: Train
     if (loader.length === 0) throw new TrainingError(`${trainIdx.length} training images make no full batch of ${options.batchSize}`);
     events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1, startStep: start.step });
 
-    let stopReason: StopReason = 'completed';
-    for (let epoch = loop.epoch + 1; epoch <= options.epochs; epoch++) {
+    // A resumed run that had stopped early stays stopped (and ends on its best weights).
+    const stoppedEarly = options.patience > 0 && loop.sinceBest >= options.patience && start.step === 0;
+    let stopReason: StopReason = stoppedEarly ? 'early-stopped' : 'completed';
+    for (let epoch = loop.epoch + 1; stopReason === 'completed' && epoch <= options.epochs; epoch++) {
       const finished = loop;
       const savePartial = (at: EpochStart) => saveProgress(runDir, model, optimizer, options, { ...at, loop: finished, rngState: randomState() });
       const trained = await trainEpoch(model, optimizer, loader, epoch, start, { events, signal: control.signal, saveSeconds: control.saveSeconds ?? SAVE_SECONDS, savePartial });
@@ -259,6 +265,8 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
       }
     }
     const end = await progress();
+    // Saved before evaluation and the epoch's checkpoints, which a crash may then cut short.
+    if (end.step > start.step) await control.savePartial(end);
     return { loss: end.lossSum / steps, seconds: end.seconds };
   } finally {
     trainStep.dispose();
@@ -290,27 +298,54 @@ function makeOptimizer(o: TrainOptions, model: Module): Optimizer<BaseOptions> {
 async function saveRun(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions, loop: LoopState, improved: boolean): Promise<void> {
   const last = loop.history[loop.history.length - 1];
   const metadata = { model: options.model, dataset: options.dataset, epoch: loop.epoch, val_loss: String(last.val_loss), val_accuracy: String(last.val_accuracy) };
-  await saveCheckpoint(join(runDir, 'last.safetensors'), model, metadata);
   if (improved) await saveCheckpoint(join(runDir, 'best.safetensors'), model, metadata);
-  await saveOptimizerState(join(runDir, 'last.optim.safetensors'), await optimizer.stateDict(), loop);
+  // The state before the weights: resume() takes the pair only when both name the same epoch.
+  await saveOptimizerState(join(runDir, LAST_OPTIM), await optimizer.stateDict(), loop);
+  await saveCheckpoint(join(runDir, LAST), model, metadata);
   await writeFileAtomic(join(runDir, 'metrics.jsonl'), loop.history.map((r) => JSON.stringify(r)).join('\n') + '\n');
   await writeFileAtomic(join(runDir, 'curves.svg'), curvesSvg(loop.history));
-  removePartial(runDir);
+  removeProgress(runDir);
 }
 
-const PARTIAL = 'partial.safetensors';
-const PARTIAL_OPTIM = 'partial.optim.safetensors';
+const LAST = 'last.safetensors';
+const LAST_OPTIM = 'last.optim.safetensors';
+const PROGRESS = /^partial-e(\d+)-s(\d+)\.optim\.safetensors$/;
+const progressFiles = (epoch: number, step: number) => [`partial-e${epoch}-s${step}.safetensors`, `partial-e${epoch}-s${step}.optim.safetensors`];
 
-/** Saves an epoch's progress; each file names the epoch and step, so a pair from two saves is never used. */
+/** The saved progress pairs in a run folder (complete or not): epoch, step. */
+function progressPairs(runDir: string): { epoch: number; step: number }[] {
+  return readdirSync(runDir).flatMap((f) => {
+    const m = PROGRESS.exec(f);
+    return m ? [{ epoch: Number(m[1]), step: Number(m[2]) }] : [];
+  });
+}
+
+/** Saves an epoch's progress as a new pair of files, then removes the older pairs. */
 async function saveProgress(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions, state: PartialState): Promise<void> {
-  const at = { epoch: state.loop.epoch + 1, step: state.step };
-  await saveCheckpoint(join(runDir, PARTIAL), model, { model: options.model, dataset: options.dataset, ...at });
-  await saveOptimizerState(join(runDir, PARTIAL_OPTIM), await optimizer.stateDict(), state);
+  const epoch = state.loop.epoch + 1;
+  const [weights, optim] = progressFiles(epoch, state.step);
+  // The state first: a pair counts once its weights exist.
+  await saveOptimizerState(join(runDir, optim), await optimizer.stateDict(), state);
+  await saveCheckpoint(join(runDir, weights), model, { model: options.model, dataset: options.dataset, epoch, step: state.step });
+  removeProgress(runDir, { epoch, step: state.step });
 }
 
-function removePartial(runDir: string): void {
-  for (const f of [PARTIAL, PARTIAL_OPTIM]) rmSync(join(runDir, f), { force: true });
+/** Removes the progress files, but for the pair `keep`. */
+function removeProgress(runDir: string, keep?: { epoch: number; step: number }): void {
+  for (const { epoch, step } of progressPairs(runDir)) {
+    if (epoch === keep?.epoch && step === keep.step) continue;
+    for (const f of progressFiles(epoch, step)) rmSync(join(runDir, f), { force: true });
+  }
 }
+
+/** A fresh run never overwrites another run's checkpoints: they might be all that is left of it. */
+function refuseOccupied(runDir: string): void {
+  if (existsSync(join(runDir, LAST)) || existsSync(join(runDir, LAST_OPTIM)) || progressPairs(runDir).length > 0) {
+    throw new TrainingError(`${runDir} already holds a run: continue it with --resume ${runDir}, or train into another --out folder`);
+  }
+}
+
+const epochOf = (path: string): number => Number(decodeSafetensors(readFileSync(path), path).metadata.epoch);
 
 /**
  * Loads the state a resumed run continues from: the progress saved in an epoch where it follows the
@@ -318,30 +353,32 @@ function removePartial(runDir: string): void {
  */
 async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions): Promise<{ loop: LoopState; start: EpochStart; rngState: number }> {
   const configPath = join(runDir, 'config.json');
-  const lastPath = join(runDir, 'last.safetensors');
-  const lastOptim = join(runDir, 'last.optim.safetensors');
-  const partialOptim = join(runDir, PARTIAL_OPTIM);
-  const hasPartial = existsSync(join(runDir, PARTIAL)) && existsSync(partialOptim);
-  if (!existsSync(configPath) || (!existsSync(lastPath) && !hasPartial)) {
-    throw new TrainingError(`cannot resume from ${runDir}: it holds no finished epoch (config.json and last.safetensors) and no saved progress (${PARTIAL})`);
-  }
+  const lastPath = join(runDir, LAST);
+  const lastOptim = join(runDir, LAST_OPTIM);
+  if (!existsSync(configPath)) throw new TrainingError(`cannot resume from ${runDir}: it holds no run (config.json)`);
   const saved = JSON.parse(readFileSync(configPath, 'utf8')) as TrainOptions;
-  const changed = (Object.keys(saved) as (keyof TrainOptions)[]).filter((k) => k !== 'epochs' && JSON.stringify(saved[k]) !== JSON.stringify(options[k]));
-  if (changed.length) throw new TrainingError(`cannot resume ${runDir} with different options (${changed.map((k) => `${k}: ${JSON.stringify(saved[k])} → ${JSON.stringify(options[k])}`).join(', ')}); only --epochs may change`);
-  const finished = existsSync(lastPath) ? await loadOptimizerState<BaseOptions, LoopState>(lastOptim) : null;
-  if (hasPartial) {
-    const partial = await loadOptimizerState<BaseOptions, PartialState>(partialOptim);
-    const { loop, step, lossSum, seconds, rngState } = partial.extra;
-    // Progress in the epoch after the last finished one (older progress was superseded by that epoch's end).
-    if (loop.epoch === (finished?.extra.epoch ?? 0)) {
-      const saved = await loadCheckpoint(join(runDir, PARTIAL), model, { expectModel: options.model });
-      if (saved.epoch === String(loop.epoch + 1) && saved.step === String(step)) {
-        optimizer.loadStateDict(partial.state);
-        return { loop, start: { step, lossSum, seconds }, rngState };
-      }
-    }
+  const keys = new Set([...Object.keys(saved), ...Object.keys(options)] as (keyof TrainOptions)[]);
+  const changed = [...keys].filter((k) => k !== 'epochs' && JSON.stringify(saved[k]) !== JSON.stringify(options[k]));
+  if (changed.length) throw new TrainingError(`cannot resume ${runDir} with different options (${changed.map((k) => `${k}: ${JSON.stringify(saved[k]) ?? 'unset'} → ${JSON.stringify(options[k]) ?? 'unset'}`).join(', ')}); only --epochs may change`);
+
+  // The last finished epoch as its weights say (0: none); the newest complete progress pair in the
+  // epoch after it, if that epoch is still to train.
+  const finishedEpoch = existsSync(lastPath) ? epochOf(lastPath) : 0;
+  const progress = progressPairs(runDir)
+    .filter(({ epoch, step }) => epoch === finishedEpoch + 1 && epoch <= options.epochs && existsSync(join(runDir, progressFiles(epoch, step)[0])))
+    .sort((a, b) => b.step - a.step)[0];
+  if (progress) {
+    const [weights, optim] = progressFiles(progress.epoch, progress.step).map((f) => join(runDir, f));
+    const { state, extra } = await loadOptimizerState<BaseOptions, PartialState>(optim);
+    await loadCheckpoint(weights, model, { expectModel: options.model });
+    optimizer.loadStateDict(state);
+    return { loop: extra.loop, start: { step: extra.step, lossSum: extra.lossSum, seconds: extra.seconds }, rngState: extra.rngState };
   }
-  if (!finished) throw new TrainingError(`cannot resume from ${runDir}: its saved progress (${PARTIAL}) is incomplete and it holds no finished epoch`);
+  if (finishedEpoch === 0) throw new TrainingError(`cannot resume from ${runDir}: it holds no finished epoch (${LAST}) and no saved progress`);
+  const finished = existsSync(lastOptim) ? await loadOptimizerState<BaseOptions, LoopState>(lastOptim) : null;
+  if (finished?.extra.epoch !== finishedEpoch) {
+    throw new TrainingError(`cannot resume from ${runDir}: ${LAST} (epoch ${finishedEpoch}) and ${LAST_OPTIM} (${finished ? `epoch ${finished.extra.epoch}` : 'missing'}) do not belong together, and no saved progress covers the gap`);
+  }
   await loadCheckpoint(lastPath, model, { expectModel: options.model });
   optimizer.loadStateDict(finished.state);
   return { loop: finished.extra, start: FRESH_EPOCH, rngState: finished.extra.rngState };

@@ -1,6 +1,6 @@
 // The built command line, run as a user runs it (npm test builds first).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,7 +69,7 @@ describe('command line', () => {
     expect(r.out.trim()).toBe('2,3');
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s stops a run after the current step, keeps its finished epochs and progress, and exits 130', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s stops a run after the current step, keeps its finished epochs and progress, and exits 128 + its number', async (signal) => {
     const out = mkdtempSync(join(tmpdir(), 'cli-'));
     const child = spawn(process.execPath, [cli, 'train', '--model', 'mlp', '--dataset', 'mnist', '--limit', '600', '--epochs', '100', '--out', out], { cwd: root });
     let stderr = '';
@@ -78,10 +78,10 @@ describe('command line', () => {
     // Interrupt once the first epoch's files are written.
     while (!existsSync(join(out, 'metrics.jsonl'))) await new Promise((r) => setTimeout(r, 100));
     child.kill(signal);
-    expect(await code).toBe(130);
+    expect(await code).toBe(signal === 'SIGINT' ? 130 : 143);
     expect(stderr).toMatch(/stopping after this step and saving the epoch's progress for --resume/);
     // The epoch under way at the signal (or the next one's first step) is saved for --resume.
-    expect(existsSync(join(out, 'partial.safetensors'))).toBe(true);
+    expect(readdirSync(out).filter((f) => /^partial-e\d+-s\d+\.safetensors$/.test(f))).toHaveLength(1);
     const epochs = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
     expect(epochs).toBeGreaterThanOrEqual(1);
     expect(epochs).toBeLessThan(100);

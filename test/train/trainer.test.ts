@@ -1,31 +1,14 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors } from '../../src/io/safetensors.js';
-import { recipes, type TrainOptions } from '../../src/train/recipes.js';
 import { train, TrainingError, type EpochRecord } from '../../src/train/trainer.js';
 import { runtime } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
+import { abortAtCheck, dropoutRun, progressFiles, quick, runDir, weights } from '../support/training.js';
 
 useGpu();
 
-const dir = () => mkdtempSync(join(tmpdir(), 'train-test-'));
-
-/** A quick MNIST MLP run: small enough for the software GPU, big enough to learn. */
-const quick = (over: Partial<TrainOptions> = {}): TrainOptions => ({
-  ...recipes.mlp,
-  model: 'mlp',
-  dataset: 'mnist',
-  optimizer: 'adam',
-  lr: 1e-3,
-  batchSize: 50,
-  epochs: 2,
-  limit: 1500,
-  ...over,
-});
-
-const weights = (path: string) => [...decodeSafetensors(readFileSync(path), path).tensors.values()].map((t) => Array.from(t.data));
+const dir = runDir;
 
 describe('training', () => {
   it('learns MNIST from 1,500 images well above chance (10%)', async () => {
@@ -67,12 +50,9 @@ describe('training', () => {
     const resumed = dir();
     await train(quick({ epochs: 1, limit: 400, model: 'small-cnn', batchSize: 40 }), resumed);
     await train(quick({ epochs: 2, limit: 400, model: 'small-cnn', batchSize: 40 }), resumed, {}, { resume: true });
-    // small-cnn has dropout: identical weights also prove the RNG state was restored.
-    expect(weights(join(resumed, 'last.safetensors'))).toEqual(weights(join(straight, 'last.safetensors')));
+      expect(weights(join(resumed, 'last.safetensors'))).toEqual(weights(join(straight, 'last.safetensors')));
   });
 
-  // small-cnn has dropout: identical weights also prove the RNG state was restored.
-  const dropoutRun = (epochs: number) => quick({ epochs, limit: 400, model: 'small-cnn', batchSize: 40 });
   const metrics = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochRecord);
   /** Resumes the run in `out`, checks it starts at `step`, and compares its end with the uninterrupted run in `straight`. */
   const resumeLike = async (out: string, straight: string, epochs: number, step: number) => {
@@ -82,7 +62,7 @@ describe('training', () => {
     expect(weights(join(out, 'last.safetensors'))).toEqual(weights(join(straight, 'last.safetensors')));
     expect(weights(join(out, 'last.optim.safetensors'))).toEqual(weights(join(straight, 'last.optim.safetensors')));
     expect(metrics(out).map((r) => [r.train_loss, r.val_loss, r.test_accuracy])).toEqual(metrics(straight).map((r) => [r.train_loss, r.val_loss, r.test_accuracy]));
-    for (const f of ['partial.safetensors', 'partial.optim.safetensors']) expect(existsSync(join(out, f)), f).toBe(false);
+    expect(progressFiles(out)).toEqual([]);
   };
 
   it('an interrupt saves the epoch\'s progress, and the resumed run ends exactly where an uninterrupted one does', async () => {
@@ -93,7 +73,7 @@ describe('training', () => {
     // Aborted at the end of epoch 1: epoch 2 stops after its first step (of 10).
     const first = await train(dropoutRun(2), resumed, { onEpoch: () => controller.abort() }, { signal: controller.signal });
     expect(first.stopReason).toBe('interrupted');
-    expect(existsSync(join(resumed, 'partial.safetensors'))).toBe(true);
+    expect(progressFiles(resumed)).toEqual(['partial-e2-s1.optim.safetensors', 'partial-e2-s1.safetensors']);
     await resumeLike(resumed, straight, 2, 1);
   });
 
@@ -136,15 +116,29 @@ describe('training', () => {
     expect(weights(join(out, 'best.safetensors'))).toEqual(weights(join(out, 'last.safetensors')));
   });
 
-  it('stops with a clear error on a NaN loss and keeps the last good checkpoint', async () => {
+  it('stops with a clear error on a NaN loss and keeps the progress saved before it', async () => {
+    const out = dir();
+    const diverging = quick({ epochs: 3, limit: 200, optimizer: 'sgd', lr: 1e12 });
+    // Saving progress after every step: the save that would follow the NaN step never happens.
+    await expect(train(diverging, out, {}, { saveSeconds: 1e-9 })).rejects.toThrow(TrainingError);
+    // One pair: the last step before the loss broke, its weights all finite.
+    const saved = progressFiles(out);
+    const step = Number(/^partial-e1-s(\d+)\.optim\.safetensors$/.exec(saved[0])?.[1]);
+    expect(saved).toEqual([`partial-e1-s${step}.optim.safetensors`, `partial-e1-s${step}.safetensors`]);
+    const good = weights(join(out, saved[1]));
+    expect(good.flat().every(Number.isFinite)).toBe(true);
+    // Resuming runs into the same wall at the next step, and the good progress stays.
+    await expect(train(diverging, out, {}, { resume: true, saveSeconds: 1e-9 })).rejects.toThrow(new RegExp(`the training loss became (NaN|Infinity) at epoch 1, step ${step + 1}:`));
+    expect(weights(join(out, saved[1]))).toEqual(good);
+  });
+
+  it("refuses to start a new run in a folder holding another run's checkpoints, and leaves them be", async () => {
     const out = dir();
     await train(quick({ epochs: 1, limit: 200 }), out);
-    const good = weights(join(out, 'last.safetensors'));
-    await expect(train(quick({ epochs: 3, limit: 200, optimizer: 'sgd', lr: 1e12 }), out)).rejects.toThrow(TrainingError);
-    // Saving progress after every step: the save that would follow the NaN step never happens.
-    await expect(train(quick({ epochs: 3, limit: 200, optimizer: 'sgd', lr: 1e12 }), out, {}, { saveSeconds: 1e-9 })).rejects.toThrow(/the training loss became (NaN|Infinity) at epoch 1/);
-    expect(weights(join(out, 'last.safetensors'))).toEqual(good);
-    expect(weights(join(out, 'partial.safetensors')).flat().every(Number.isFinite)).toBe(true);
+    const before = weights(join(out, 'last.safetensors'));
+    await expect(train(quick({ epochs: 1, limit: 200, seed: 1 }), out)).rejects.toThrow(`${out} already holds a run: continue it with --resume ${out}, or train into another --out folder`);
+    expect(weights(join(out, 'last.safetensors'))).toEqual(before);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).seed).toBe(quick().seed);
   });
 
   it('an interrupt stops after the current step and keeps the finished epochs', async () => {
@@ -154,5 +148,21 @@ describe('training', () => {
     expect(result.stopReason).toBe('interrupted');
     expect(result.history.length).toBe(1);
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length).toBe(1);
+  });
+
+  it('refuses to resume with a --limit the run did not have', async () => {
+    const out = dir();
+    // No limit: the whole of MNIST; interrupted after its first step.
+    const first = await train(quick({ epochs: 1, limit: undefined, valFraction: 0 }), out, {}, { signal: abortAtCheck(1) });
+    expect(first.stopReason).toBe('interrupted');
+    await expect(train(quick({ epochs: 1, limit: 200, valFraction: 0 }), out, {}, { resume: true })).rejects.toThrow(/different options/);
+  });
+
+  it('resuming an early-stopped run trains no further epoch', async () => {
+    const out = dir();
+    const first = await train(quick({ lr: 0, epochs: 5, patience: 2, limit: 200 }), out);
+    expect(first.stopReason).toBe('early-stopped');
+    const again = await train(quick({ lr: 0, epochs: 5, patience: 2, limit: 200 }), out, {}, { resume: true });
+    expect(again.history.length).toBe(3);
   });
 });
