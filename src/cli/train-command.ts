@@ -1,8 +1,8 @@
 // `train`: the tutorials' training runs from the command line.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { presets, type PresetName } from '../models/presets.js';
 import { recipes, type TrainOptions } from '../train/recipes.js';
-import { train, type EpochRecord } from '../train/trainer.js';
+import { savedOptions, train, type EpochRecord } from '../train/trainer.js';
 import { init } from '../gpu/context.js';
 import { helpText, parseOptions, UsageError, type OptionTable } from './args.js';
 import { formatDuration, Progress } from './progress.js';
@@ -23,7 +23,7 @@ const table = {
   flip: { type: 'boolean', help: 'random horizontal flips of training images' },
   limit: { type: 'number', integer: true, min: 1, help: 'use at most this many images of each split (a quick check)' },
   out: { type: 'string', help: 'run folder (default runs/<model>-<dataset>-<time>)' },
-  resume: { type: 'string', help: 'continue the run in this folder where it stopped: at the step its progress was saved, else after its last finished epoch (only --epochs may change)' },
+  resume: { type: 'string', help: 'continue the run in this folder where it stopped (at the step its progress was saved, else after its last finished epoch) with the options it was started with; only --epochs may differ' },
   saveMinutes: { type: 'number', min: 0, help: 'during an epoch, save its progress every this many minutes (default 10; 0: only on Ctrl-C and at its end), for --resume' },
   json: { type: 'boolean', help: 'print the result as JSON' },
 } as const satisfies OptionTable;
@@ -33,8 +33,11 @@ export const trainHelp = helpText('train', 'Trains a tutorial model and writes c
 export async function trainCommand(argv: string[]): Promise<number> {
   const o = parseOptions('train', argv, table);
   await init();
-  const model = (o.model ?? 'cnn') as PresetName;
-  const options: TrainOptions = { model, ...recipes[model] };
+  if (o.resume && o.out && resolve(o.resume) !== resolve(o.out)) throw new UsageError(`train: --resume ${o.resume} and --out ${o.out} name different folders; a resumed run stays in its own`);
+  // A resumed run continues with the options it was started with; any given here must match them.
+  const saved = o.resume ? savedOptions(o.resume) : undefined;
+  const model = (o.model ?? saved?.model ?? 'cnn') as PresetName;
+  const options: TrainOptions = saved && saved.model === model ? { ...saved } : { model, ...recipes[model] };
   for (const key of Object.keys(table) as (keyof typeof table)[]) {
     if (key in options && o[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = o[key];
   }

@@ -345,6 +345,17 @@ function refuseOccupied(runDir: string): void {
   }
 }
 
+/** The options a run in this folder was started with (its config.json), which `--resume` continues with. */
+export function savedOptions(runDir: string): TrainOptions {
+  const configPath = join(runDir, 'config.json');
+  if (!existsSync(configPath)) throw new TrainingError(`cannot resume from ${runDir}: it holds no run (config.json)`);
+  try {
+    return JSON.parse(readFileSync(configPath, 'utf8')) as TrainOptions;
+  } catch (e) {
+    throw new TrainingError(`cannot resume from ${runDir}: ${configPath} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
 const epochOf = (path: string): number => Number(decodeSafetensors(readFileSync(path), path).metadata.epoch);
 
 /**
@@ -352,11 +363,9 @@ const epochOf = (path: string): number => Number(decodeSafetensors(readFileSync(
  * last finished one, else that epoch's end.
  */
 async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions): Promise<{ loop: LoopState; start: EpochStart; rngState: number }> {
-  const configPath = join(runDir, 'config.json');
   const lastPath = join(runDir, LAST);
   const lastOptim = join(runDir, LAST_OPTIM);
-  if (!existsSync(configPath)) throw new TrainingError(`cannot resume from ${runDir}: it holds no run (config.json)`);
-  const saved = JSON.parse(readFileSync(configPath, 'utf8')) as TrainOptions;
+  const saved = savedOptions(runDir);
   const keys = new Set([...Object.keys(saved), ...Object.keys(options)] as (keyof TrainOptions)[]);
   const changed = [...keys].filter((k) => k !== 'epochs' && JSON.stringify(saved[k]) !== JSON.stringify(options[k]));
   if (changed.length) throw new TrainingError(`cannot resume ${runDir} with different options (${changed.map((k) => `${k}: ${JSON.stringify(saved[k]) ?? 'unset'} → ${JSON.stringify(options[k]) ?? 'unset'}`).join(', ')}); only --epochs may change`);

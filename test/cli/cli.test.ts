@@ -86,5 +86,12 @@ describe('command line', () => {
     expect(epochs).toBeGreaterThanOrEqual(1);
     expect(epochs).toBeLessThan(100);
     expect(existsSync(join(out, 'best.safetensors'))).toBe(true);
+    // The folder alone resumes it, with the options it was started with (mlp, sgd, 600 images a split).
+    const resumed = run(['train', '--resume', out, '--epochs', String(epochs + 1)]);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toMatch(/^Resuming .*: 600 train \/ 600 validation \/ 600 test images, 9 steps of 64 per epoch, sgd/m);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(epochs + 1);
+    expect(run(['train', '--resume', out, '--model', 'cnn']).err).toMatch(/different options \(model: "mlp" → "cnn"/);
+    expect(run(['train', '--resume', out, '--out', join(out, 'other')]).code).toBe(2);
   });
 });
