@@ -164,8 +164,9 @@ export class ELU extends FunctionLayer {
   protected apply = (x: Tensor) => elu(x, this.alpha);
 }
 
+/** torch.nn.Softmax; with no dim, PyTorch's implicit one (see softmax). */
 export class Softmax extends FunctionLayer {
-  constructor(readonly dim = -1) {
+  constructor(readonly dim?: number) {
     super();
   }
 

@@ -63,5 +63,11 @@ export const softmaxSpec = makeSpec('softmax', (ctx, g) => [mul(ctx.output, sub(
 /** dx = g − exp(y)·Σ g along dim. */
 export const logSoftmaxSpec = makeSpec('log_softmax', (ctx, g) => [sub(g, mul(exp(ctx.output), sum(g, ctx.params.dim, true)))]);
 
-export const softmax = (x: Tensor, dim = -1): Tensor => apply(softmaxSpec, [x], { dim });
-export const logSoftmax = (x: Tensor, dim = -1): Tensor => apply(logSoftmaxSpec, [x], { dim });
+/**
+ * The dim that PyTorch's softmax takes when none is given (torch.nn.functional._get_softmax_dim):
+ * 0 for 0-, 1- and 3-D input, else 1. So the classes of [N, C] logits, the channels of NCHW maps.
+ */
+export const implicitSoftmaxDim = (x: Tensor): number => (x.shape.length <= 1 || x.shape.length === 3 ? 0 : 1);
+
+export const softmax = (x: Tensor, dim = implicitSoftmaxDim(x)): Tensor => apply(softmaxSpec, [x], { dim });
+export const logSoftmax = (x: Tensor, dim = implicitSoftmaxDim(x)): Tensor => apply(logSoftmaxSpec, [x], { dim });
