@@ -6,6 +6,7 @@ import { savedOptions, train, type EpochRecord } from '../train/trainer.js';
 import { init } from '../gpu/context.js';
 import { helpText, parseOptions, UsageError, type OptionTable } from './args.js';
 import { formatDuration, Progress } from './progress.js';
+import { formatSignificant } from './python-format.js';
 
 const table = {
   model: { type: 'string', choices: Object.keys(presets), help: 'tutorial model (default cnn); its tutorial hyperparameters are the defaults below' },
@@ -16,7 +17,7 @@ const table = {
   lr: { type: 'number', min: 0, help: 'learning rate' },
   optimizer: { type: 'string', choices: ['adam', 'adamw', 'sgd'], help: 'optimizer' },
   momentum: { type: 'number', min: 0, help: 'SGD momentum' },
-  weightDecay: { type: 'number', min: 0, help: 'weight decay (L2 for adam/sgd, decoupled for adamw)' },
+  weightDecay: { type: 'number', min: 0, help: 'weight decay (L2 for adam/sgd, decoupled for adamw; default PyTorch\'s: 0, adamw 0.01)' },
   seed: { type: 'number', integer: true, help: 'random seed (torch.manual_seed)' },
   valFraction: { type: 'number', min: 0, help: 'fraction of the training set held out for validation' },
   patience: { type: 'number', integer: true, min: 0, help: 'early stopping: epochs without a better validation loss (0: off); restores the best weights' },
@@ -28,6 +29,9 @@ const table = {
   json: { type: 'boolean', help: 'print the result as JSON' },
 } as const satisfies OptionTable;
 
+/** The options above that are TrainOptions (the rest say where and how to run). */
+const trainOptionKeys = ['dataset', 'dataDir', 'epochs', 'batchSize', 'lr', 'optimizer', 'momentum', 'weightDecay', 'seed', 'valFraction', 'patience', 'flip', 'limit'] as const satisfies readonly (keyof TrainOptions & keyof typeof table)[];
+
 export const trainHelp = helpText('train', 'Trains a tutorial model and writes checkpoints, metrics.jsonl and curves.svg to a run folder.', table);
 
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -38,11 +42,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const saved = o.resume ? savedOptions(o.resume) : undefined;
   const model = (o.model ?? saved?.model ?? 'cnn') as PresetName;
   const options: TrainOptions = saved && saved.model === model ? { ...saved } : { model, ...recipes[model] };
-  for (const key of Object.keys(table) as (keyof typeof table)[]) {
-    if (key in options && o[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = o[key];
+  for (const key of trainOptionKeys) {
+    if (o[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = o[key];
   }
-  if (o.dataDir) options.dataDir = o.dataDir;
-  if (o.limit) options.limit = o.limit;
   if (options.valFraction >= 1) throw new UsageError(`train: --val-fraction must be below 1, got ${options.valFraction}`);
   const runDir = o.resume ?? o.out ?? join('runs', `${model}-${options.dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
 
@@ -71,9 +73,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
       },
     }, { resume: Boolean(o.resume), signal: controller.signal, saveSeconds: (o.saveMinutes ?? 10) * 60 });
     progress.done();
-    const reason = { completed: '', 'early-stopped': ' (early stopping: best weights restored)', interrupted: ' (interrupted)' }[result.stopReason];
+    const restored = result.restoredEpoch === null ? '' : `best weights, epoch ${result.restoredEpoch}, restored`;
+    const reason = { completed: restored && ` (${restored})`, 'early-stopped': ` (early stopping: ${restored})`, interrupted: ' (interrupted)' }[result.stopReason];
     log(`Test accuracy: ${result.test.accuracy.toFixed(4)}${reason}\nRun folder: ${runDir}`);
-    if (o.json) process.stdout.write(JSON.stringify({ runDir, stopReason: result.stopReason, test: { loss: result.test.loss, accuracy: result.test.accuracy }, history: result.history }, null, 2) + '\n');
+    if (o.json) process.stdout.write(JSON.stringify({ runDir, stopReason: result.stopReason, restoredEpoch: result.restoredEpoch, test: { loss: result.test.loss, accuracy: result.test.accuracy }, history: result.history }, null, 2) + '\n');
     return result.stopReason === 'interrupted' ? exitCode : 0;
   } finally {
     process.off('SIGINT', onSignal);
@@ -84,5 +87,5 @@ export async function trainCommand(argv: string[]): Promise<number> {
 /** As the tutorial prints it (`[Epoch:    1] cost = 0.224723116`), then the rest of the epoch's figures. */
 function epochLine(r: EpochRecord, improved: boolean): string {
   const val = r.val_loss === null ? '' : ` val_loss = ${r.val_loss.toFixed(4)} val_acc = ${r.val_accuracy!.toFixed(4)}`;
-  return `[Epoch: ${String(r.epoch).padStart(4)}] cost = ${r.train_loss.toFixed(9)}${val} test_loss = ${r.test_loss.toFixed(4)} test_acc = ${r.test_accuracy.toFixed(4)} ${formatDuration(r.seconds)} ${Math.round(r.images_per_second)} img/s${improved ? ' *' : ''}`;
+  return `[Epoch: ${String(r.epoch).padStart(4)}] cost = ${formatSignificant(r.train_loss, 9)}${val} test_loss = ${r.test_loss.toFixed(4)} test_acc = ${r.test_accuracy.toFixed(4)} ${formatDuration(r.seconds)} ${Math.round(r.images_per_second)} img/s${improved ? ' *' : ''}`;
 }

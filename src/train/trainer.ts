@@ -62,7 +62,9 @@ export interface TrainResult {
   runDir: string;
   history: EpochRecord[];
   stopReason: StopReason;
-  /** Test metrics of the weights the run ends with (the best ones after early stopping). */
+  /** The epoch whose weights the run ends with when they are not its last epoch's (see train), else null. */
+  restoredEpoch: number | null;
+  /** Test metrics of the weights the run ends with. */
   test: Evaluation;
 }
 
@@ -144,13 +146,13 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       batchSize: options.batchSize,
       shuffle: true,
       seed: options.seed,
-      dropLast: true,
+      dropLast: options.dropLast ?? true,
       indices: trainIdx,
       transform: options.flip ? randomHorizontalFlip() : undefined,
       resident: fitsOnGpu(data.train),
       inPlace: true, // the captured step's inputs (trainEpoch)
     });
-    if (loader.length === 0) throw new TrainingError(`${trainIdx.length} training images make no full batch of ${options.batchSize}`);
+    if (loader.length === 0) throw new TrainingError(`${trainIdx.length} training images make no ${trainIdx.length > 0 ? `full batch of ${options.batchSize}` : 'batch'}`);
     events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1, startStep: start.step });
 
     // A resumed run that had stopped early stays stopped (and ends on its best weights).
@@ -190,10 +192,13 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       }
     }
 
-    // Keras's restore_best_weights: end with the best weights when early stopping kicked in.
-    if (stopReason === 'early-stopped') await loadCheckpoint(join(runDir, 'best.safetensors'), model, { expectModel: options.model });
+    // Early stopping is Keras's EarlyStopping(restore_best_weights=True), which ends a run that
+    // stopped or finished after its best epoch on that epoch's weights. An interrupted run keeps
+    // its last, to be resumed.
+    const restoredEpoch = options.patience > 0 && stopReason !== 'interrupted' && loop.sinceBest > 0 ? loop.epoch - loop.sinceBest : null;
+    if (restoredEpoch !== null) await loadCheckpoint(join(runDir, 'best.safetensors'), model, { expectModel: options.model });
     const test = await evaluate(model, data.test, testIdx, options.batchSize);
-    return { runDir, history: loop.history, stopReason, test };
+    return { runDir, history: loop.history, stopReason, restoredEpoch, test };
   } finally {
     loader?.dispose();
     optimizer.dispose();

@@ -2,7 +2,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { train, TrainingError, type EpochRecord } from '../../src/train/trainer.js';
-import { runtime } from '../../src/index.js';
+import { recipes, type TrainOptions } from '../../src/train/recipes.js';
+import { loadOptimizerState } from '../../src/io/checkpoint.js';
+import { runtime, type AdamOptions } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 import { abortAtCheck, dropoutRun, progressFiles, quick, runDir, weights } from '../support/training.js';
 
@@ -114,6 +116,36 @@ describe('training', () => {
     expect(result.stopReason).toBe('early-stopped');
     expect(result.history.length).toBe(3);
     expect(weights(join(out, 'best.safetensors'))).toEqual(weights(join(out, 'last.safetensors')));
+  });
+
+  it('with patience, a run that finishes after its best epoch ends on that epoch\'s weights, as Keras restores them', async () => {
+    // SGD at lr 0.9 makes the validation loss jump about: with this seed the best epoch is not the last.
+    const result = await train(quick({ optimizer: 'sgd', lr: 0.9, batchSize: 32, limit: 320, epochs: 5, patience: 10 }), dir());
+    const best = result.history.reduce((b, r) => (r.val_loss! < b.val_loss! ? r : b));
+    expect(result.stopReason).toBe('completed');
+    expect(best.epoch).toBeLessThan(5);
+    expect(result.restoredEpoch).toBe(best.epoch);
+    expect(result.test.accuracy).toBe(best.test_accuracy);
+  });
+
+  it('drops a short last batch where the tutorial does (drop_last=True), and keeps it elsewhere', async () => {
+    const stepsOf = async (over: Partial<TrainOptions>) => {
+      let steps = -1;
+      await train(quick({ epochs: 1, limit: 130, batchSize: 50, valFraction: 0, ...over }), dir(), { onStart: (i) => (steps = i.stepsPerEpoch) });
+      return steps;
+    };
+    expect(await stepsOf({ model: 'mlp', dropLast: recipes.mlp.dropLast })).toBe(3);
+    expect(await stepsOf({ model: 'cnn', dropLast: recipes.cnn.dropLast })).toBe(2);
+  });
+
+  it('gives AdamW PyTorch\'s default weight decay (0.01) unless one is set', async () => {
+    const decayOf = async (over: Partial<TrainOptions>) => {
+      const out = dir();
+      await train(quick({ optimizer: 'adamw', epochs: 1, limit: 100, ...over }), out);
+      return (await loadOptimizerState<AdamOptions>(join(out, 'last.optim.safetensors'))).state.options.weightDecay;
+    };
+    expect(await decayOf({})).toBe(0.01);
+    expect(await decayOf({ weightDecay: 0 })).toBe(0);
   });
 
   it('stops with a clear error on a NaN loss and keeps the progress saved before it', async () => {
