@@ -1,10 +1,10 @@
 // The layers the tutorials use, with torch.nn's names, arguments, parameter names and shapes.
-import { conv2d } from '../ops/conv2d.js';
+import { conv2d, CONV2D_OPTIONS } from '../ops/conv2d.js';
 import { crossEntropy, type Reduction } from '../ops/cross-entropy.js';
 import { dropout } from '../ops/dropout.js';
-import { checkInt, checkNumber } from '../ops/errors.js';
+import { checkInt, checkNumber, checkOptionNames } from '../ops/errors.js';
 import { linear } from '../ops/linear.js';
-import { avgPool2d, maxPool2d, type AvgPool2dOptions, type MaxPool2dOptions } from '../ops/pool2d.js';
+import { AVG_POOL2D_OPTIONS, avgPool2d, MAX_POOL2D_OPTIONS, maxPool2d, type AvgPool2dOptions, type MaxPool2dOptions } from '../ops/pool2d.js';
 import { flatten } from '../ops/shape-ops.js';
 import { softmax } from '../ops/softmax.js';
 import { elu, leakyRelu, relu, sigmoid, tanh } from '../ops/unary.js';
@@ -25,6 +25,7 @@ export class Linear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
+    checkOptionNames('Linear', options, ['bias']);
     checkInt('Linear', 'inFeatures', inFeatures, 1);
     checkInt('Linear', 'outFeatures', outFeatures, 1);
     this.weight = this.registerParameter('weight', defaultUniform([outFeatures, inFeatures], inFeatures));
@@ -59,6 +60,7 @@ export class Conv2d extends Module {
     readonly options: Conv2dOptions = {},
   ) {
     super();
+    checkOptionNames('Conv2d', options, [...CONV2D_OPTIONS, 'bias']);
     const groups = options.groups ?? 1;
     checkInt('Conv2d', 'inChannels', inChannels, 1);
     checkInt('Conv2d', 'outChannels', outChannels, 1);
@@ -107,6 +109,7 @@ abstract class Pool2dLayer<O> extends Module {
 export class MaxPool2d extends Pool2dLayer<Omit<MaxPool2dOptions, 'kernelSize'>> {
   constructor(kernelSize: Pair, options: Omit<MaxPool2dOptions, 'kernelSize'> = {}) {
     super(kernelSize, options, maxPool2d);
+    checkOptionNames('MaxPool2d', options, MAX_POOL2D_OPTIONS.filter((k) => k !== 'kernelSize'));
   }
 
   describe(): string {
@@ -118,6 +121,7 @@ export class MaxPool2d extends Pool2dLayer<Omit<MaxPool2dOptions, 'kernelSize'>>
 export class AvgPool2d extends Pool2dLayer<Omit<AvgPool2dOptions, 'kernelSize'>> {
   constructor(kernelSize: Pair, options: Omit<AvgPool2dOptions, 'kernelSize'> = {}) {
     super(kernelSize, options, avgPool2d);
+    checkOptionNames('AvgPool2d', options, AVG_POOL2D_OPTIONS.filter((k) => k !== 'kernelSize'));
   }
 
   describe(): string {
@@ -202,7 +206,9 @@ export class Dropout extends Module {
 
 /** Softmax + negative log-likelihood on logits and integer class labels (the tutorials' criterion). */
 export class CrossEntropyLoss {
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  constructor(readonly options: { reduction?: Reduction } = {}) {
+    checkOptionNames('CrossEntropyLoss', options, ['reduction']);
+  }
 
   forward(logits: Tensor, target: Tensor): Tensor {
     return crossEntropy(logits, target, this.options);

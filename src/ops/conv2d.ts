@@ -14,7 +14,7 @@ import {
 import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
-import { checkInt, checkRank, fail, pair } from './errors.js';
+import { checkInt, checkOptionNames, checkRank, fail, pair } from './errors.js';
 import { chunked, grid1d, MAX_GROUPS, sumPartials } from './launch.js';
 import { sum } from './reduce.js';
 import type { CpuIo, InvalidSample, KernelSpec, Sample } from './spec.js';
@@ -331,6 +331,9 @@ export const conv2dBiasSpec = conv2dSpecFor(
  * input [N, C, H, W], weight [O, C/groups, kh, kw], bias [O]; stride, padding and dilation are an
  * int or a (height, width) pair. Output [N, O, OH, OW] with OH = ⌊(H + 2p − d(kh − 1) − 1)/s⌋ + 1.
  */
+export const CONV2D_OPTIONS = ['stride', 'padding', 'dilation', 'groups'] as const satisfies readonly (keyof Conv2dOptions)[];
+
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  checkOptionNames('conv2d', options, CONV2D_OPTIONS);
   return bias ? apply(conv2dBiasSpec, [input, weight, bias], options) : apply(conv2dSpec, [input, weight], options);
 }

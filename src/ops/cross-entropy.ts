@@ -6,7 +6,7 @@ import { tensor } from '../tensor/create.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
-import { checkRank, fail } from './errors.js';
+import { checkOptionNames, checkRank, fail } from './errors.js';
 import { grid1d } from './launch.js';
 import type { KernelSpec, SampleInput } from './spec.js';
 
@@ -118,6 +118,7 @@ export const crossEntropySpec: KernelSpec<Params> = {
  * of integer-valued floats, or plain numbers (uploaded to the logits' device).
  */
 export function crossEntropy(logits: Tensor, target: Tensor | readonly number[] | Int32Array, options: { reduction?: Reduction } = {}): Tensor {
+  checkOptionNames('cross_entropy', options, ['reduction']);
   const { reduction = 'mean' } = options;
   if (target instanceof Tensor) return apply(crossEntropySpec, [logits, target], { reduction });
   const made = tensor(Float32Array.from(target), [target.length], { device: logits.device });

@@ -41,6 +41,16 @@ export function checkNumber(
   }
 }
 
+/**
+ * Rejects option names the op does not know, as Python rejects an unknown keyword argument: a
+ * typo or another framework's name (`padd`, `label_smoothing`) would otherwise be ignored.
+ */
+export function checkOptionNames(op: string, options: object, names: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) fail(op, `options must be an object, got ${String(options)}`);
+  const unknown = Object.keys(options).filter((k) => !names.includes(k));
+  if (unknown.length > 0) fail(op, `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (the options are ${names.join(', ')})`);
+}
+
 /** Normalises a possibly negative dimension index against a rank, PyTorch style. */
 export function normalizeDim(op: string, arg: string, dim: number, rank: number): number {
   const r = Math.max(rank, 1);

@@ -13,7 +13,7 @@ import {
 import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
-import { checkRank, fail, pair } from './errors.js';
+import { checkOptionNames, checkRank, fail, pair } from './errors.js';
 import { grid1d } from './launch.js';
 import { reshape } from './shape-ops.js';
 import type { InvalidSample, KernelSpec } from './spec.js';
@@ -254,16 +254,21 @@ function pool(op: string, x: Tensor, run: (x: Tensor) => Tensor): Tensor {
 }
 
 /** Options, or the kernel size alone as in F.max_pool2d(x, 2). */
-function withKernelSize<O extends { kernelSize: Size }>(options: O | Size): O {
-  return typeof options === 'number' || Array.isArray(options) ? ({ kernelSize: options } as O) : (options as O);
+export const MAX_POOL2D_OPTIONS = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'] as const satisfies readonly (keyof MaxPool2dOptions)[];
+export const AVG_POOL2D_OPTIONS = ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const satisfies readonly (keyof AvgPool2dOptions)[];
+
+function withKernelSize<O extends { kernelSize: Size }>(op: string, options: O | Size, names: readonly string[]): O {
+  if (typeof options === 'number' || Array.isArray(options)) return { kernelSize: options } as O;
+  checkOptionNames(op, options, names);
+  return options as O;
 }
 
 /** PyTorch's max_pool2d: padding is -inf; gradients go to the first maximum of each window. */
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions | Size): Tensor {
-  return pool('max_pool2d', x, (x4) => apply(maxPool2dSpec, [x4], withKernelSize(options)));
+  return pool('max_pool2d', x, (x4) => apply(maxPool2dSpec, [x4], withKernelSize('max_pool2d', options, MAX_POOL2D_OPTIONS)));
 }
 
 /** PyTorch's avg_pool2d: padding is zeros; see AvgPool2dOptions for the divisor. */
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions | Size): Tensor {
-  return pool('avg_pool2d', x, (x4) => apply(avgPool2dSpec, [x4], withKernelSize(options)));
+  return pool('avg_pool2d', x, (x4) => apply(avgPool2dSpec, [x4], withKernelSize('avg_pool2d', options, AVG_POOL2D_OPTIONS)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, manualSeed, noGrad, randn, scope, tensor } from '../../src/index.js';
+import { AvgPool2d, Conv2d, CrossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, manualSeed, noGrad, randn, scope, tensor } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -16,6 +16,15 @@ describe('layers', () => {
     expect(model.parameterCount()).toBe(4 * 9 + 4 + 8 + 2);
     expect(new Linear(3, 5, { bias: false }).parameterCount()).toBe(15);
     model.dispose();
+  });
+
+  it('refuse option names they do not know, naming the layer and the options they take', () => {
+    const unknown = (make: () => unknown, error: RegExp) => expect(make).toThrow(error);
+    unknown(() => new Linear(3, 2, { bais: false } as never), /^Linear: unknown option bais \(the options are bias\)$/);
+    unknown(() => new Conv2d(1, 2, 3, { padd: 1 } as never), /^Conv2d: unknown option padd \(the options are stride, padding, dilation, groups, bias\)$/);
+    unknown(() => new MaxPool2d(2, { strid: 1 } as never), /^MaxPool2d: unknown option strid /);
+    unknown(() => new AvgPool2d(2, { count_include_pad: false } as never), /^AvgPool2d: unknown option count_include_pad /);
+    unknown(() => new CrossEntropyLoss({ label_smoothing: 0.1 } as never), /^CrossEntropyLoss: unknown option label_smoothing \(the options are reduction\)$/);
   });
 
   it('initialise weights and biases in U(±1/√fan_in), as torch.nn', async () => {
