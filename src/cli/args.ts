@@ -31,7 +31,8 @@ export function parseOptions<T extends OptionTable>(command: string, argv: strin
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
   } catch (e) {
-    throw new UsageError(`${command}: ${(e as Error).message.split('\n')[0]} (see --help)`);
+    // Node's message may go on with the fix (`--seed=-5` for a value starting with a dash).
+    throw new UsageError(`${command}: ${(e as Error).message.split('\n').join(' ')} (see --help)`);
   }
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(table)) {
@@ -53,11 +54,12 @@ export function parseOptions<T extends OptionTable>(command: string, argv: strin
   return out as Parsed<T>;
 }
 
-export function helpText(command: string, summary: string, table: OptionTable): string {
+/** `footer`: more text after the options (a table of defaults, say). */
+export function helpText(command: string, summary: string, table: OptionTable, footer = ''): string {
   const rows = Object.entries(table).map(([name, spec]) => {
     const arg = spec.type === 'boolean' ? '' : spec.type === 'string' && spec.choices ? ` <${spec.choices.join('|')}>` : spec.type === 'number' ? ' <n>' : ' <value>';
     return [`  --${kebab(name)}${arg}`, spec.help];
   });
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  return `Usage: npm run cli -- ${command} [options]\n\n${summary}\n\nOptions:\n${rows.map(([l, h]) => l.padEnd(width) + h).join('\n')}\n  --help${' '.repeat(Math.max(1, width - 8))}this text\n`;
+  return `Usage: npm run cli -- ${command} [options]\n\n${summary}\n\nOptions:\n${rows.map(([l, h]) => l.padEnd(width) + h).join('\n')}\n  --help${' '.repeat(Math.max(1, width - 8))}this text\n${footer && `\n${footer}`}`;
 }

@@ -2,14 +2,14 @@
 import { join, resolve } from 'node:path';
 import { presets, type PresetName } from '../models/presets.js';
 import { recipes, type TrainOptions } from '../train/recipes.js';
-import { savedOptions, train, type EpochRecord } from '../train/trainer.js';
+import { savedOptions, train, type EpochRecord, type TrainEvents, type TrainResult } from '../train/trainer.js';
 import { init } from '../gpu/context.js';
 import { helpText, parseOptions, UsageError, type OptionTable } from './args.js';
 import { formatDuration, Progress } from './progress.js';
 import { formatSignificant } from './python-format.js';
 
 const table = {
-  model: { type: 'string', choices: Object.keys(presets), help: 'tutorial model (default cnn); its tutorial hyperparameters are the defaults below' },
+  model: { type: 'string', choices: Object.keys(presets), help: 'tutorial model (default cnn); its tutorial\'s data set and hyperparameters are the defaults (table below)' },
   dataset: { type: 'string', choices: ['mnist', 'fashion-mnist'], help: 'data set (default: the model tutorial\'s)' },
   dataDir: { type: 'string', help: 'directory of official IDX files (train-images-idx3-ubyte[.gz], …) to use instead of the packaged data' },
   epochs: { type: 'number', integer: true, min: 1, help: 'epochs to train' },
@@ -32,7 +32,16 @@ const table = {
 /** The options above that are TrainOptions (the rest say where and how to run). */
 const trainOptionKeys = ['dataset', 'dataDir', 'epochs', 'batchSize', 'lr', 'optimizer', 'momentum', 'weightDecay', 'seed', 'valFraction', 'patience', 'flip', 'limit'] as const satisfies readonly (keyof TrainOptions & keyof typeof table)[];
 
-export const trainHelp = helpText('train', 'Trains a tutorial model and writes checkpoints, metrics.jsonl and curves.svg to a run folder.', table);
+/** Each model's defaults, from its recipe. */
+function defaultsTable(): string {
+  const head = ['model', 'dataset', 'epochs', 'batch-size', 'optimizer', 'lr', 'val-fraction', 'patience'];
+  const rows = Object.entries(recipes).map(([model, r]) => [model, r.dataset, r.epochs, r.batchSize, r.optimizer, r.lr, r.valFraction, r.patience].map(String));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+  const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('').trimEnd();
+  return `Defaults by model (seed 777, 42 for keras-cnn; weight decay: the optimizer's):\n${[head, ...rows].map(line).join('\n')}\n`;
+}
+
+export const trainHelp = helpText('train', 'Trains a tutorial model and writes checkpoints, metrics.jsonl and curves.svg to a run folder.', table, defaultsTable());
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const o = parseOptions('train', argv, table);
@@ -46,6 +55,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (o[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = o[key];
   }
   if (options.valFraction >= 1) throw new UsageError(`train: --val-fraction must be below 1, got ${options.valFraction}`);
+  if (o.momentum !== undefined && options.optimizer !== 'sgd') throw new UsageError(`train: --momentum applies to --optimizer sgd, not ${options.optimizer}`);
   const runDir = o.resume ?? o.out ?? join('runs', `${model}-${options.dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
 
   const controller = new AbortController();
@@ -55,7 +65,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     exitCode = signal === 'SIGTERM' ? 143 : 130;
     if (controller.signal.aborted) process.exit(exitCode);
-    process.stderr.write(`\nstopping after this step and saving the epoch's progress for --resume ${runDir} (Ctrl-C again to quit at once)\n`);
+    process.stderr.write(`\nstopping after this step and saving the epoch's progress for --resume ${runDir} (${signal === 'SIGINT' ? 'Ctrl-C' : 'a second signal'} again to quit at once)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -64,8 +74,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const log = (line: string) => (o.json ? process.stderr : process.stdout).write(line + '\n');
   try {
     const result = await train(options, runDir, {
-      onStart: (i) =>
-        log(`${i.startEpoch > 1 || i.startStep > 0 ? `Resuming ${runDir} at epoch ${i.startEpoch}${i.startStep === i.stepsPerEpoch ? ', its steps done' : i.startStep > 0 ? `, step ${i.startStep + 1}` : ''}` : `Training ${model} on ${options.dataset}`}: ${i.trainCount} train / ${i.valCount} validation / ${i.testCount} test images, ${i.stepsPerEpoch} steps of ${options.batchSize} per epoch, ${options.optimizer} lr ${options.lr}`),
+      onStart: (i) => log(startLine(runDir, options, i)),
       onProgress: (p) => progress.update({ ...p, epochs: options.epochs }),
       onEpoch: (r, improved) => {
         progress.done();
@@ -73,15 +82,30 @@ export async function trainCommand(argv: string[]): Promise<number> {
       },
     }, { resume: Boolean(o.resume), signal: controller.signal, saveSeconds: (o.saveMinutes ?? 10) * 60 });
     progress.done();
-    const restored = result.restoredEpoch === null ? '' : `best weights, epoch ${result.restoredEpoch}, restored`;
-    const reason = { completed: restored && ` (${restored})`, 'early-stopped': ` (early stopping: ${restored})`, interrupted: ' (interrupted)' }[result.stopReason];
-    log(`Test accuracy: ${result.test.accuracy.toFixed(4)}${reason}\nRun folder: ${runDir}`);
-    if (o.json) process.stdout.write(JSON.stringify({ runDir, stopReason: result.stopReason, restoredEpoch: result.restoredEpoch, test: { loss: result.test.loss, accuracy: result.test.accuracy }, history: result.history }, null, 2) + '\n');
+    log(result.test ? `Test accuracy: ${result.test.accuracy.toFixed(4)}${endNote(result)}` : `Stopped; continue with: npm run train -- --resume ${runDir}`);
+    log(`Run folder: ${runDir}`);
+    if (o.json) process.stdout.write(JSON.stringify({ runDir, stopReason: result.stopReason, restoredEpoch: result.restoredEpoch, test: result.test, history: result.history }, null, 2) + '\n');
     return result.stopReason === 'interrupted' ? exitCode : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** What the run is about to do; for a resumed run with nothing left, why. */
+function startLine(runDir: string, options: TrainOptions, i: Parameters<NonNullable<TrainEvents['onStart']>>[0]): string {
+  if (i.stoppedEarly) return `${runDir} stopped early (no better validation loss in ${options.patience} epochs): nothing to resume`;
+  if (i.startEpoch > options.epochs) return `${runDir} has finished its ${options.epochs} epochs: pass --epochs with more to train it longer`;
+  const at = i.startStep === i.stepsPerEpoch ? ', its steps done' : i.startStep > 0 ? `, step ${i.startStep + 1}` : '';
+  const what = i.startEpoch > 1 || i.startStep > 0 ? `Resuming ${runDir} at epoch ${i.startEpoch}${at}` : `Training ${options.model} on ${options.dataset}`;
+  return `${what}: ${i.trainCount} train / ${i.valCount} validation / ${i.testCount} test images, ${i.stepsPerEpoch} steps of ${options.batchSize} per epoch, ${options.optimizer} lr ${options.lr}`;
+}
+
+/** Which weights the test accuracy is for, when not the last epoch's. */
+function endNote(result: TrainResult): string {
+  const restored = result.restoredEpoch === null ? '' : `best weights, epoch ${result.restoredEpoch}, restored`;
+  if (result.stopReason === 'early-stopped') return ` (early stopping: ${restored})`;
+  return restored && ` (${restored})`;
 }
 
 /** As the tutorial prints it (`[Epoch:    1] cost = 0.224723116`), then the rest of the epoch's figures. */

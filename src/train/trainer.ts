@@ -50,8 +50,11 @@ export interface EpochRecord {
 }
 
 export interface TrainEvents {
-  /** startStep: steps of startEpoch done before (a run resumed in the middle of an epoch). */
-  onStart?(info: { runDir: string; trainCount: number; valCount: number; testCount: number; stepsPerEpoch: number; startEpoch: number; startStep: number }): void;
+  /**
+   * startStep: steps of startEpoch done before (a run resumed in the middle of an epoch);
+   * startEpoch past the run's epochs, or stoppedEarly: a resumed run with nothing left to train.
+   */
+  onStart?(info: { runDir: string; trainCount: number; valCount: number; testCount: number; stepsPerEpoch: number; startEpoch: number; startStep: number; stoppedEarly: boolean }): void;
   onProgress?(p: { epoch: number; step: number; steps: number; loss: number; imagesPerSecond: number; etaSeconds: number }): void;
   onEpoch?(record: EpochRecord, improved: boolean): void;
 }
@@ -64,8 +67,11 @@ export interface TrainResult {
   stopReason: StopReason;
   /** The epoch whose weights the run ends with when they are not its last epoch's (see train), else null. */
   restoredEpoch: number | null;
-  /** Test metrics of the weights the run ends with. */
-  test: Evaluation;
+  /**
+   * Test metrics of the epoch the run ends with (the restored one, else the last); null when it was
+   * interrupted, which leaves weights from the middle of an epoch, or finished no epoch.
+   */
+  test: Pick<Evaluation, 'loss' | 'accuracy'> | null;
 }
 
 /** What last.optim.safetensors keeps besides the optimizer state. */
@@ -121,10 +127,13 @@ const SAVE_SECONDS = 600;
 const FRESH_EPOCH: EpochStart = { step: 0, lossSum: 0, seconds: 0 };
 
 export async function train(options: TrainOptions, runDir: string, events: TrainEvents = {}, control: TrainControl = {}): Promise<TrainResult> {
-  mkdirSync(runDir, { recursive: true });
   manualSeed(options.seed);
   const data = loadDataset(options.dataset, options.dataDir);
   const { trainIdx, valIdx, testIdx } = splits(data.train, data.test, options);
+  // Bad options fail before the run folder is made or touched.
+  if (trainIdx.length === 0 || ((options.dropLast ?? true) && trainIdx.length < options.batchSize)) {
+    throw new TrainingError(`${trainIdx.length} training images make no full batch of ${options.batchSize}: lower --batch-size${options.limit === undefined ? '' : ' or raise --limit'}`);
+  }
   const model = presets[options.model]();
   const optimizer = makeOptimizer(options, model);
   let loop: LoopState = { epoch: 0, history: [], bestLoss: Infinity, sinceBest: 0, rngState: randomState() };
@@ -137,9 +146,12 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       loop = resumed.loop;
       start = resumed.start;
       setRandomState(resumed.rngState);
+      // A run given more (or fewer) epochs keeps them: a later --resume continues to that count.
+      if (savedOptions(runDir).epochs !== options.epochs) await writeConfig(runDir, options);
     } else {
       refuseOccupied(runDir);
-      await writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(options, null, 2) + '\n');
+      mkdirSync(runDir, { recursive: true });
+      await writeConfig(runDir, options);
     }
 
     loader = new DataLoader(data.train, {
@@ -152,18 +164,24 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       resident: fitsOnGpu(data.train),
       inPlace: true, // the captured step's inputs (trainEpoch)
     });
-    if (loader.length === 0) throw new TrainingError(`${trainIdx.length} training images make no ${trainIdx.length > 0 ? `full batch of ${options.batchSize}` : 'batch'}`);
-    events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1, startStep: start.step });
-
-    // A resumed run that had stopped early stays stopped (and ends on its best weights).
+    // A resumed run that had stopped early stays stopped.
     const stoppedEarly = options.patience > 0 && loop.sinceBest >= options.patience && start.step === 0;
+    events.onStart?.({ runDir, trainCount: trainIdx.length, valCount: valIdx.length, testCount: testIdx.length, stepsPerEpoch: loader.length, startEpoch: loop.epoch + 1, startStep: start.step, stoppedEarly });
+
     let stopReason: StopReason = stoppedEarly ? 'early-stopped' : 'completed';
     for (let epoch = loop.epoch + 1; stopReason === 'completed' && epoch <= options.epochs; epoch++) {
+      // An interrupt during the last epoch's evaluation: its checkpoints are saved, stop here.
+      if (control.signal?.aborted) {
+        stopReason = 'interrupted';
+        break;
+      }
       const finished = loop;
       const savePartial = (at: EpochStart) => saveProgress(runDir, model, optimizer, options, { ...at, loop: finished, rngState: randomState() });
       const trained = await trainEpoch(model, optimizer, loader, epoch, start, { events, signal: control.signal, saveSeconds: control.saveSeconds ?? SAVE_SECONDS, savePartial });
       start = FRESH_EPOCH;
-      if (trained === null) {
+      // Interrupted in the epoch, or as its last steps ran: their progress is saved, and the
+      // resumed run evaluates the epoch.
+      if (trained === null || control.signal?.aborted) {
         stopReason = 'interrupted';
         break;
       }
@@ -193,12 +211,11 @@ export async function train(options: TrainOptions, runDir: string, events: Train
     }
 
     // Early stopping is Keras's EarlyStopping(restore_best_weights=True), which ends a run that
-    // stopped or finished after its best epoch on that epoch's weights. An interrupted run keeps
-    // its last, to be resumed.
+    // stopped or finished after its best epoch on that epoch's weights (best.safetensors). Their
+    // test metrics are that epoch's, measured when it ended (evaluation is deterministic).
     const restoredEpoch = options.patience > 0 && stopReason !== 'interrupted' && loop.sinceBest > 0 ? loop.epoch - loop.sinceBest : null;
-    if (restoredEpoch !== null) await loadCheckpoint(join(runDir, 'best.safetensors'), model, { expectModel: options.model });
-    const test = await evaluate(model, data.test, testIdx, options.batchSize);
-    return { runDir, history: loop.history, stopReason, restoredEpoch, test };
+    const ending = stopReason === 'interrupted' ? undefined : loop.history.find((r) => r.epoch === (restoredEpoch ?? loop.epoch));
+    return { runDir, history: loop.history, stopReason, restoredEpoch, test: ending ? { loss: ending.test_loss, accuracy: ending.test_accuracy } : null };
   } finally {
     loader?.dispose();
     optimizer.dispose();
@@ -342,6 +359,8 @@ function removeProgress(runDir: string, keep?: { epoch: number; step: number }):
     for (const f of progressFiles(epoch, step)) rmSync(join(runDir, f), { force: true });
   }
 }
+
+const writeConfig = (runDir: string, options: TrainOptions) => writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(options, null, 2) + '\n');
 
 /** A fresh run never overwrites another run's checkpoints: they might be all that is left of it. */
 function refuseOccupied(runDir: string): void {

@@ -29,7 +29,11 @@ export const progressFiles = (out: string): string[] => readdirSync(out).filter(
 /** A checkpoint's tensors as plain arrays. */
 export const weights = (path: string): number[][] => [...decodeSafetensors(readFileSync(path), path).tensors.values()].map((t) => Array.from(t.data));
 
-/** A signal whose `aborted` turns true at its n-th check (the trainer checks once per step). */
+/**
+ * A signal whose `aborted` turns true at its n-th check. The trainer checks it before each epoch,
+ * after each step, and once more after the epoch's last step: check 1 is before epoch 1, check
+ * s + 1 after its step s.
+ */
 export const abortAtCheck = (n: number): AbortSignal => {
   let checks = 0;
   return {

@@ -18,7 +18,7 @@ describe('training', () => {
     const result = await train(quick(), out);
     // Measured on lavapipe: 0.837 with this seed, 0.829–0.850 with seeds 1–3. 0.7 leaves room
     // while any broken gradient, optimizer or data path stays near chance.
-    expect(result.test.accuracy).toBeGreaterThan(0.7);
+    expect(result.test!.accuracy).toBeGreaterThan(0.7);
     expect(result.history.map((r) => r.epoch)).toEqual([1, 2]);
     expect(result.history[1].train_loss).toBeLessThan(result.history[0].train_loss);
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -71,23 +71,35 @@ describe('training', () => {
     const straight = dir();
     await train(dropoutRun(2), straight);
     const resumed = dir();
-    const controller = new AbortController();
-    // Aborted at the end of epoch 1: epoch 2 stops after its first step (of 10).
-    const first = await train(dropoutRun(2), resumed, { onEpoch: () => controller.abort() }, { signal: controller.signal });
+    // Epoch 1 takes checks 1-12 (10 steps); check 14 follows epoch 2's first step.
+    const first = await train(dropoutRun(2), resumed, {}, { signal: abortAtCheck(14) });
     expect(first.stopReason).toBe('interrupted');
+    expect(first.test).toBe(null);
     expect(progressFiles(resumed)).toEqual(['partial-e2-s1.optim.safetensors', 'partial-e2-s1.safetensors']);
     await resumeLike(resumed, straight, 2, 1);
+  });
+
+  it('an interrupt once an epoch\'s steps are done stops before its evaluation, which the resumed run does', async () => {
+    const straight = dir();
+    await train(dropoutRun(1), straight);
+    const resumed = dir();
+    // Check 12 comes after the epoch's last step: its progress is saved, then the run stops.
+    const first = await train(dropoutRun(1), resumed, {}, { signal: abortAtCheck(12) });
+    expect(first.stopReason).toBe('interrupted');
+    expect(first.history).toEqual([]);
+    expect(progressFiles(resumed)).toEqual(['partial-e1-s10.optim.safetensors', 'partial-e1-s10.safetensors']);
+    await resumeLike(resumed, straight, 1, 10);
   });
 
   it('progress saved every few minutes survives a crash in the middle of the first epoch', async () => {
     const straight = dir();
     await train(dropoutRun(1), straight);
     const crashed = dir();
-    // A crash while recording step 5, after the progress of step 4 was saved (saveSeconds ~0: after every step).
+    // A crash while recording step 5 (check 6), after the progress of step 4 was saved (saveSeconds ~0: after every step).
     let checks = 0;
     const crashAtStep5 = {
       get aborted() {
-        if (++checks === 5) throw new Error('simulated crash');
+        if (++checks === 6) throw new Error('simulated crash');
         return false;
       },
     } as AbortSignal;
@@ -125,7 +137,7 @@ describe('training', () => {
     expect(result.stopReason).toBe('completed');
     expect(best.epoch).toBeLessThan(5);
     expect(result.restoredEpoch).toBe(best.epoch);
-    expect(result.test.accuracy).toBe(best.test_accuracy);
+    expect(result.test!.accuracy).toBe(best.test_accuracy);
   });
 
   it('drops a short last batch where the tutorial does (drop_last=True), and keeps it elsewhere', async () => {
@@ -185,9 +197,23 @@ describe('training', () => {
   it('refuses to resume with a --limit the run did not have', async () => {
     const out = dir();
     // No limit: the whole of MNIST; interrupted after its first step.
-    const first = await train(quick({ epochs: 1, limit: undefined, valFraction: 0 }), out, {}, { signal: abortAtCheck(1) });
+    const first = await train(quick({ epochs: 1, limit: undefined, valFraction: 0 }), out, {}, { signal: abortAtCheck(2) });
     expect(first.stopReason).toBe('interrupted');
     await expect(train(quick({ epochs: 1, limit: 200, valFraction: 0 }), out, {}, { resume: true })).rejects.toThrow(/different options/);
+  });
+
+  it('a run resumed with more epochs keeps them for the next resume', async () => {
+    const out = dir();
+    await train(quick({ epochs: 1, limit: 200 }), out);
+    // Given 3 epochs, interrupted in epoch 2: config.json now says 3.
+    await train(quick({ epochs: 3, limit: 200 }), out, {}, { resume: true, signal: abortAtCheck(3) });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).epochs).toBe(3);
+  });
+
+  it('bad options fail before the run folder is made', async () => {
+    const out = join(dir(), 'run');
+    await expect(train(quick({ epochs: 1, limit: 30, batchSize: 50, dropLast: true }), out)).rejects.toThrow('30 training images make no full batch of 50: lower --batch-size or raise --limit');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('resuming an early-stopped run trains no further epoch', async () => {
