@@ -31,3 +31,8 @@ export { Linear, Conv2d, MaxPool2d, AvgPool2d, ReLU, LeakyReLU, ELU, Sigmoid, Ta
 export { xavierUniform } from './layers/init.js';
 export * from './data/index.js';
 export { CapturedStep } from './train/captured-step.js';
+export { saveCheckpoint, loadCheckpoint, type CheckpointMetadata } from './io/checkpoint.js';
+export { presets, type PresetName } from './models/presets.js';
+export { recipes, type TrainOptions } from './train/recipes.js';
+export { train, TrainingError, type TrainResult, type EpochRecord } from './train/trainer.js';
+export { evaluate, type Evaluation } from './train/evaluate.js';

@@ -1,6 +1,6 @@
 // The README's TypeScript examples, run as written: each ```ts block becomes a module importing
-// 'webgpu-tensor' from src/. One change: training loops stop after three steps, to stay quick on
-// the software GPU.
+// 'webgpu-tensor' from src/. Two changes: training loops stop after three steps, to stay quick on
+// the software GPU, and files are saved in a scratch folder.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,8 @@ describe('README examples', () => {
       const file = join(dir, `block${i}.ts`);
       const source = code
         .replace(/from 'webgpu-tensor'/g, `from ${JSON.stringify(join(root, 'src/index.js'))}`)
-        .replace(/for \(const \{ x, y \} of loader\) \{/, 'let steps = 0;\nfor (const { x, y } of loader) {\n  if (steps++ === 3) { x.dispose(); y.dispose(); break; }');
+        .replace(/for \(const \{ x, y \} of loader\) \{/, 'let steps = 0;\nfor (const { x, y } of loader) {\n  if (steps++ === 3) { x.dispose(); y.dispose(); break; }')
+        .replace(/saveCheckpoint\('([^']+)'/g, (_, file: string) => `saveCheckpoint(${JSON.stringify(join(dir, file))}`);
       writeFileSync(file, `${source}\nexport {};\n`);
       await import(file);
     });
