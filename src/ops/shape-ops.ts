@@ -18,7 +18,7 @@ export const reshapeSpec: ViewSpec<{ shape: readonly number[] }> = {
   shape([x], { shape }) {
     const inferred = shape.filter((d) => d === -1).length;
     if (inferred > 1) fail('reshape', `only one dimension can be -1, got ${formatShape(shape)}`);
-    for (const d of shape) if (!Number.isInteger(d) || d < -1) fail('reshape', `shape ${formatShape(shape)} must hold integers ≥ 0 (or one -1)`);
+    checkSizes('reshape', shape);
     const known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
     const n = sizeOf(x);
     if (inferred === 1 && (known === 0 || n % known !== 0)) fail('reshape', `shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x)}`);
@@ -103,8 +103,31 @@ export const expandSpec: KernelSpec<{ shape: readonly number[] }> = {
   invalid: [{ inputs: [[2, 3]], params: { shape: [4, 3] }, error: /^expand: input of shape \[2, 3\] cannot be expanded to \[4, 3\]/ }],
 };
 
-export const reshape = (x: Tensor, shape: readonly number[]): Tensor => apply(reshapeSpec, [x], { shape });
-export const view = reshape;
+/** A shape as PyTorch's view and reshape take it: sizes as arguments, `view(2, -1)`, or one array, `view([2, -1])`. */
+export type ShapeArgs = [shape: readonly number[]] | [number, ...number[]];
+
+function shapeArg(op: string, args: ShapeArgs): readonly number[] {
+  if (args.length === 0) fail(op, `shape is missing; ${shapeUsage(op)}`);
+  const shape: readonly unknown[] = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  checkSizes(op, shape);
+  return shape;
+}
+
+const shapeUsage = (op: string) => `give sizes, as ${op}(2, -1), or one array, as ${op}([2, -1])`;
+
+/** Sizes are integers ≥ 0, or -1 for one inferred from the others (callers from JavaScript may pass anything). */
+function checkSizes(op: string, shape: readonly unknown[]): asserts shape is readonly number[] {
+  shape.forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) {
+      const got = typeof d === 'string' ? `'${d}'` : Array.isArray(d) ? `[${d.join(', ')}]` : String(d);
+      fail(op, `shape[${i}] must be an integer ≥ 0 (or -1 to infer it), got ${got}; ${shapeUsage(op)}`);
+    }
+  });
+}
+
+export const reshape = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('reshape', shape) });
+/** Tensors are always contiguous, so view is reshape; its argument errors name view. */
+export const view = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('view', shape) });
 export const permute = (x: Tensor, dims: readonly number[]): Tensor => apply(permuteSpec, [x], { dims });
 export const expand = (x: Tensor, shape: readonly number[]): Tensor => apply(expandSpec, [x], { shape });
 /** A copy with its own memory: a 1-D expand of a flat view, so any rank works. */

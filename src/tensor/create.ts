@@ -1,5 +1,6 @@
 // Making tensors from host data, constants and random numbers.
 import { runtime } from '../gpu/context.js';
+import { checkOptionNames, fail } from '../ops/errors.js';
 import { grid1d } from '../ops/launch.js';
 import { random, randomNormal } from './random.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
@@ -15,8 +16,14 @@ export interface CreateOptions {
 
 export type NestedNumbers = number | readonly NestedNumbers[];
 
-/** A tensor from a flat typed array and a shape, or from (nested) arrays whose nesting is the shape. */
-export function tensor(values: HostArray | NestedNumbers, shape?: Shape, options: CreateOptions = {}): Tensor {
+/**
+ * A tensor from a flat typed array and a shape, or from (nested) arrays whose nesting is the shape:
+ * `tensor(values)`, `tensor(values, options)`, `tensor(values, shape)`, `tensor(values, shape, options)`.
+ */
+export function tensor(values: HostArray | NestedNumbers, options?: CreateOptions): Tensor;
+export function tensor(values: HostArray | NestedNumbers, shape: Shape | undefined, options?: CreateOptions): Tensor;
+export function tensor(values: HostArray | NestedNumbers, shapeOrOptions?: Shape | CreateOptions, options?: CreateOptions): Tensor {
+  const [shape, opts] = shapeAndOptions(shapeOrOptions, options);
   const flat = typeof values === 'number' || Array.isArray(values) ? flatten(values as NestedNumbers) : null;
   const data = flat ? Float64Array.from(flat.values) : (values as HostArray);
   const finalShape = shape ?? flat?.shape ?? [data.length];
@@ -26,7 +33,28 @@ export function tensor(values: HostArray | NestedNumbers, shape?: Shape, options
   if (sizeOf(finalShape) !== data.length) {
     throw new Error(`tensor: ${data.length} values do not fill shape ${formatShape(finalShape)} (${sizeOf(finalShape)} elements)`);
   }
-  return fromHost(data, finalShape, options);
+  return fromHost(data, finalShape, opts);
+}
+
+const OPTION_NAMES = ['device', 'requiresGrad', 'float64'];
+
+/** Tells tensor()'s second argument apart: a shape is an array, options a plain object (a literal). */
+function shapeAndOptions(second: Shape | CreateOptions | undefined, third: CreateOptions | undefined): [Shape | undefined, CreateOptions] {
+  const proto: unknown = typeof second === 'object' && second !== null ? Object.getPrototypeOf(second) : undefined;
+  if (proto === Object.prototype || proto === null) {
+    if (third !== undefined) fail('tensor', 'options given twice: pass tensor(values, shape, options) or tensor(values, options)');
+    return [undefined, checkedOptions(second as CreateOptions)];
+  }
+  if (second !== undefined && !Array.isArray(second)) {
+    const got = typeof second === 'object' && second !== null ? second.constructor.name : `${typeof second} ${String(second)}`;
+    fail('tensor', `the second argument must be a shape (an array of sizes) or an options object ({ ${OPTION_NAMES.join(', ')} }), got ${got}`);
+  }
+  return [second as Shape | undefined, checkedOptions(third ?? {})];
+}
+
+function checkedOptions(options: CreateOptions): CreateOptions {
+  checkOptionNames('tensor', options, OPTION_NAMES);
+  return options;
 }
 
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {

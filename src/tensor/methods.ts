@@ -4,7 +4,7 @@ import { backward } from '../autograd/backward.js';
 import { add, div, eq, gt, lt, mul, pow, sub } from '../ops/binary.js';
 import { matmul } from '../ops/matmul.js';
 import { argmax, max, mean, sum } from '../ops/reduce.js';
-import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/shape-ops.js';
+import { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view, type ShapeArgs } from '../ops/shape-ops.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { elu, exp, leakyRelu, log, neg, relu, sigmoid, sqrt, tanh } from '../ops/unary.js';
 import { to } from './create.js';
@@ -39,8 +39,8 @@ declare module './tensor.js' {
     mean(dim?: Dims, keepdim?: boolean): Tensor;
     max(dim?: Dims, keepdim?: boolean): Tensor;
     argmax(dim?: number, keepdim?: boolean): Tensor;
-    reshape(shape: readonly number[]): Tensor;
-    view(shape: readonly number[]): Tensor;
+    reshape(...shape: ShapeArgs): Tensor;
+    view(...shape: ShapeArgs): Tensor;
     flatten(startDim?: number, endDim?: number): Tensor;
     squeeze(dim?: number): Tensor;
     unsqueeze(dim: number): Tensor;
@@ -79,8 +79,8 @@ const methods: Partial<Tensor> & ThisType<Tensor> = {
   mean(d, k) { return mean(this, d, k); },
   max(d, k) { return max(this, d, k); },
   argmax(d, k) { return argmax(this, d, k); },
-  reshape(s) { return reshape(this, s); },
-  view(s) { return reshape(this, s); },
+  reshape(...s) { return reshape(this, ...s); },
+  view(...s) { return view(this, ...s); },
   flatten(s, e) { return flatten(this, s, e); },
   squeeze(d) { return squeeze(this, d); },
   unsqueeze(d) { return unsqueeze(this, d); },

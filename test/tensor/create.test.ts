@@ -51,6 +51,28 @@ describe('creating tensors', () => {
     expect(() => zeros([2, -1])).toThrow(/zeros: shape must be an array of non-negative integers/);
   });
 
+  it('takes options as its second argument, or after a shape', async () => {
+    await scope(async () => {
+      const w = tensor([1, 2], { requiresGrad: true });
+      expect([w.shape, w.requiresGrad, w.device]).toEqual([[2], true, 'gpu']);
+      const c = tensor([[1, 2], [3, 4]], { device: 'cpu' });
+      expect([c.shape, c.device]).toEqual([[2, 2], 'cpu']);
+      expect(Array.from(await c.toArray())).toEqual([1, 2, 3, 4]);
+      const s = tensor(Float32Array.of(1, 2, 3, 4), [2, 2], { device: 'cpu', requiresGrad: true });
+      expect([s.shape, s.device, s.requiresGrad]).toEqual([[2, 2], 'cpu', true]);
+      expect(tensor([1, 2, 3], undefined, { device: 'cpu' }).device).toBe('cpu');
+    });
+  });
+
+  it('names tensor and what it expected when the second argument is neither a shape nor options', () => {
+    const expected = /^tensor: the second argument must be a shape \(an array of sizes\) or an options object \(\{ device, requiresGrad, float64 \}\), got /;
+    expect(() => tensor([1, 2], 2 as never)).toThrow(new RegExp(`${expected.source}number 2$`));
+    expect(() => tensor([1, 2], Int32Array.of(2) as never)).toThrow(new RegExp(`${expected.source}Int32Array$`));
+    expect(() => tensor([1, 2], { requires_grad: true } as never)).toThrow(/^tensor: unknown option requires_grad \(the options are device, requiresGrad, float64\)$/);
+    expect(() => tensor([1, 2], [2], { shape: [2] } as never)).toThrow(/^tensor: unknown option shape/);
+    expect(() => tensor([1, 2], { device: 'cpu' } as never, { requiresGrad: true })).toThrow(/^tensor: options given twice/);
+  });
+
   it('makes the same random numbers after the same manualSeed', async () => {
     await scope(async () => {
       manualSeed(777);
