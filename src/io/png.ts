@@ -185,40 +185,83 @@ export function decodePng(bytes: Uint8Array, fileName: string): PngImage {
   return { width, height, channels, data };
 }
 
-/** For each output index, the input indices it covers and their shares of its width (summing to 1). */
-function areaWeights(inSize: number, outSize: number): [index: number, weight: number][][] {
+/**
+ * For each of `outSize` output pixels, the input indices it covers and their shares of its width.
+ * The outputs span `span` input pixels, the input starting `offset` into them (a centred pad): the
+ * shares sum to 1 where an output covers only input, to less where it covers padding.
+ */
+function areaWeights(inSize: number, outSize: number, span: number, offset: number): [index: number, weight: number][][] {
   return Array.from({ length: outSize }, (_, o) => {
-    const lo = (o * inSize) / outSize;
-    const hi = ((o + 1) * inSize) / outSize;
+    const lo = (o * span) / outSize - offset;
+    const hi = ((o + 1) * span) / outSize - offset;
     const cover: [number, number][] = [];
-    for (let i = Math.floor(lo); i < Math.min(hi, inSize); i++) cover.push([i, (Math.min(hi, i + 1) - Math.max(lo, i)) / (hi - lo)]);
+    for (let i = Math.max(0, Math.floor(lo)); i < Math.min(hi, inSize); i++) cover.push([i, (Math.min(hi, i + 1) - Math.max(lo, i)) / (hi - lo)]);
     return cover;
   });
 }
 
 /**
- * A 28×28 grayscale image in [0, 1], as MNIST's: luminance 0.299R + 0.587G + 0.114B, alpha
- * composited over black (MNIST digits are white on black; a dark-on-light drawing needs inverting
- * by the caller), resized by averaging the area each output pixel covers.
+ * Luminance (0.299R + 0.587G + 0.114B) in [0, 1], transparent pixels composited over the background
+ * that contrasts with the ink. A drawing saved with a transparent background (a web canvas, an
+ * editor) has no background colour, and over the wrong one its strokes vanish (black ink over
+ * black). The visible pixels are the strokes, so the ink's luminance is their alpha-weighted mean:
+ * dark ink goes over white, as on a page (--invert then makes it MNIST's white on black), light
+ * ink over black, as in MNIST. A fully transparent image has no ink; it goes over black.
  */
-export function toGray28(image: PngImage): Float32Array {
-  const { width, height, channels, data } = image;
-  const hasAlpha = channels === 2 || channels === 4;
+function compositedLuminance({ width, height, channels, data }: PngImage): Float32Array {
   const gray = new Float32Array(width * height);
   for (let p = 0; p < gray.length; p++) {
     const s = p * channels;
-    const lum = channels < 3 ? data[s] : 0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2];
-    gray[p] = (hasAlpha ? (lum * data[s + channels - 1]) / 255 : lum) / 255;
+    gray[p] = (channels < 3 ? data[s] : 0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2]) / 255;
   }
+  if (channels === 1 || channels === 3) return gray;
+  const alpha = (p: number) => data[p * channels + channels - 1] / 255;
+  let ink = 0;
+  let coverage = 0;
+  for (let p = 0; p < gray.length; p++) {
+    ink += alpha(p) * gray[p];
+    coverage += alpha(p);
+  }
+  const background = coverage > 0 && ink / coverage < 0.5 ? 1 : 0;
+  for (let p = 0; p < gray.length; p++) gray[p] = gray[p] * alpha(p) + background * (1 - alpha(p));
+  return gray;
+}
+
+/** The median of the outermost pixels: the background, even where strokes touch the edge. */
+function borderMedian(gray: Float32Array, width: number, height: number): number {
+  const border: number[] = [];
+  for (let x = 0; x < width; x++) border.push(gray[x], gray[(height - 1) * width + x]);
+  for (let y = 1; y < height - 1; y++) border.push(gray[y * width], gray[y * width + width - 1]);
+  border.sort((a, b) => a - b);
+  return border[border.length >> 1];
+}
+
+/**
+ * A 28×28 grayscale image in [0, 1], as MNIST's (white on black; a dark-on-light image needs
+ * inverting by the caller): luminance with transparency composited (see compositedLuminance),
+ * padded to a square with the background (the border's median), centred, so a wide or tall
+ * image keeps its aspect ratio, and resized by averaging the area each output pixel covers.
+ */
+export function toGray28(image: PngImage): Float32Array {
+  const { width, height } = image;
+  const gray = compositedLuminance(image);
+  const background = borderMedian(gray, width, height);
   const SIZE = 28;
-  const wx = areaWeights(width, SIZE);
-  const wy = areaWeights(height, SIZE);
+  const side = Math.max(width, height);
+  const wx = areaWeights(width, SIZE, side, (side - width) / 2);
+  const wy = areaWeights(height, SIZE, side, (side - height) / 2);
   const out = new Float32Array(SIZE * SIZE);
   for (let oy = 0; oy < SIZE; oy++) {
     for (let ox = 0; ox < SIZE; ox++) {
       let v = 0;
-      for (const [y, fy] of wy[oy]) for (const [x, fx] of wx[ox]) v += fy * fx * gray[y * width + x];
-      out[oy * SIZE + ox] = v;
+      let covered = 0;
+      for (const [y, fy] of wy[oy]) {
+        for (const [x, fx] of wx[ox]) {
+          v += fy * fx * gray[y * width + x];
+          covered += fy * fx;
+        }
+      }
+      out[oy * SIZE + ox] = v + (1 - covered) * background;
     }
   }
   return out;

@@ -144,7 +144,7 @@ describe('toGray28', () => {
     expect(toGray28({ width: 28, height: 28, channels: 1, data: gray })).toEqual(Float32Array.from(gray, (v) => v / 255));
   });
 
-  it('weighs colours by luminance and composites alpha over black', () => {
+  it('weighs colours by luminance; light ink on transparency goes over black', () => {
     const pixel = (channels: 1 | 2 | 3 | 4, ...values: number[]) =>
       toGray28({ width: 28, height: 28, channels, data: Uint8Array.from({ length: 784 * channels }, (_, i) => values[i % channels]) })[0];
     expect(pixel(3, 255, 0, 0)).toBeCloseTo(0.299, 6);
@@ -152,5 +152,56 @@ describe('toGray28', () => {
     expect(pixel(4, 0, 0, 255, 255)).toBeCloseTo(0.114, 6);
     expect(pixel(4, 255, 255, 255, 51)).toBeCloseTo(0.2, 6);
     expect(pixel(2, 255, 0)).toBe(0); // transparent white is background
+  });
+
+  // A 28×28 drawing as a canvas saves it: ink of one colour, alpha 255 on a stroke, 128 at its
+  // anti-aliased edge, 0 (transparent black) elsewhere.
+  const STROKE = 5 * 28 + 6;
+  const EDGE = 5 * 28 + 7;
+  function drawing(channels: 2 | 4, ink: number): Uint8Array {
+    const data = new Uint8Array(784 * channels);
+    for (const [p, alpha] of [[STROKE, 255], [EDGE, 128]]) {
+      data.fill(ink, p * channels, (p + 1) * channels - 1);
+      data[(p + 1) * channels - 1] = alpha;
+    }
+    return data;
+  }
+
+  it('composites dark ink on transparency over white, which predict --invert turns MNIST-like', () => {
+    for (const [channels, colorType] of [[4, 6], [2, 4]] as const) {
+      const file = png({ width: 28, height: 28, bitDepth: 8, colorType }, drawing(channels, 0), channels);
+      const out = toGray28(decodePng(file, 'canvas.png'));
+      expect([out[STROKE], out[EDGE], out[0], out[783]]).toEqual([0, Math.fround(1 - 128 / 255), 1, 1]);
+      const inverted = out.map((v) => 1 - v); // as predict --invert does
+      expect(inverted[STROKE]).toBe(1);
+      expect(inverted.filter((v) => v > 0).length).toBe(2);
+    }
+  });
+
+  it('composites light ink on transparency over black, as MNIST', () => {
+    for (const [channels, colorType] of [[4, 6], [2, 4]] as const) {
+      const out = toGray28(decodePng(png({ width: 28, height: 28, bitDepth: 8, colorType }, drawing(channels, 255), channels), 'white.png'));
+      expect([out[STROKE], out[EDGE], out[0]]).toEqual([1, Math.fround(128 / 255), 0]);
+      expect(out.filter((v) => v > 0).length).toBe(2);
+    }
+  });
+
+  // A 56×28 image of background `bg` with an 8×8 blob of `1 - bg` in its middle; transposed, 28×56.
+  function blob(bg: number, tall: boolean): Float32Array {
+    const gray = new Uint8Array(56 * 28).fill(255 * bg);
+    for (let y = 10; y < 18; y++) for (let x = 24; x < 32; x++) gray[tall ? x * 28 + y : y * 56 + x] = 255 * (1 - bg);
+    const [width, height] = tall ? [28, 56] : [56, 28];
+    return toGray28(decodePng(encodePng(gray, width, height), 'wide.png'));
+  }
+
+  it('pads a wide or tall image to a square with its background, keeping the aspect ratio', () => {
+    for (const bg of [0, 1]) {
+      for (const tall of [false, true]) {
+        // Centred in a 56×56 square, the blob's 2×2 blocks become output pixels 12..15 each way.
+        const inBlob = (i: number) => i >= 12 && i < 16;
+        const expected = Float32Array.from({ length: 784 }, (_, i) => (inBlob(i % 28) && inBlob(Math.floor(i / 28)) ? 1 - bg : bg));
+        expect(blob(bg, tall)).toEqual(expected);
+      }
+    }
   });
 });
