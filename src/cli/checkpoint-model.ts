@@ -1,11 +1,18 @@
-// Opens a checkpoint as the model it was trained as (its safetensors metadata names the preset).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// Opens a checkpoint as the model it was trained as: its safetensors metadata names the preset, or
+// --model does for a checkpoint without that metadata (one saved by PyTorch).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { decodeSafetensors } from '../io/safetensors.js';
 import type { Module } from '../layers/module.js';
 import { presets, type PresetName } from '../models/presets.js';
-import { UsageError } from './args.js';
+import { UsageError, type OptionTable } from './args.js';
+
+/** The options of the commands that open a checkpoint. */
+export const checkpointOptions = {
+  checkpoint: { type: 'string', help: 'checkpoint file, or a run folder (uses its best.safetensors)' },
+  model: { type: 'string', choices: Object.keys(presets), help: 'the model the checkpoint holds, when its metadata does not say (e.g. saved by PyTorch)' },
+} as const satisfies OptionTable;
 
 export interface LoadedModel {
   model: Module;
@@ -14,20 +21,40 @@ export interface LoadedModel {
   metadata: Record<string, string>;
 }
 
-/** `path` is a checkpoint file, or a run folder (its best.safetensors). */
-export async function modelFromCheckpoint(command: string, path: string | undefined): Promise<LoadedModel> {
+/** `path` is a checkpoint file, or a run folder (its best.safetensors); `model` is --model. */
+export async function modelFromCheckpoint(command: string, path: string | undefined, model?: string): Promise<LoadedModel> {
   if (!path) throw new UsageError(`${command}: say which model to use with --checkpoint FILE or --checkpoint RUN_FOLDER`);
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'best.safetensors') : path;
-  if (!existsSync(file)) throw new UsageError(`${command}: no checkpoint at ${file}`);
+  const isRunDir = existsSync(path) && statSync(path).isDirectory();
+  const file = isRunDir ? join(path, 'best.safetensors') : path;
+  if (!existsSync(file)) {
+    const progress = isRunDir ? latestProgress(path) : undefined;
+    if (progress) throw new UsageError(`${command}: ${path} has no finished epoch yet (no best.safetensors); its latest progress is ${join(path, progress)}: pass that as --checkpoint`);
+    throw new UsageError(`${command}: no checkpoint at ${file}`);
+  }
   const { metadata } = decodeSafetensors(readFileSync(file), file);
-  const name = metadata.model as PresetName | undefined;
-  if (!name || !(name in presets)) throw new UsageError(`${command}: ${file} does not name a known model in its metadata (model: ${JSON.stringify(name)}; known: ${Object.keys(presets).join(', ')})`);
-  const model = presets[name]();
+  const known = Object.keys(presets).join(', ');
+  if (model !== undefined && metadata.model !== undefined && metadata.model !== model) {
+    throw new UsageError(`${command}: --model ${model}: ${file} holds model '${metadata.model}', its metadata says`);
+  }
+  if (model === undefined && metadata.model === undefined) throw new UsageError(`${command}: ${file} does not say which model it holds (no 'model' in its metadata): pass --model, one of ${known}`);
+  const name = (model ?? metadata.model) as PresetName;
+  if (!(name in presets)) throw new UsageError(`${command}: ${file} does not name a known model in its metadata (model: ${JSON.stringify(name)}; known: ${known})`);
+  const module = presets[name]();
   try {
-    await loadCheckpoint(file, model, { expectModel: name });
+    await loadCheckpoint(file, module, { expectModel: name });
   } catch (e) {
-    model.dispose();
+    module.dispose();
     throw e;
   }
-  return { model: model.eval(), name, path: file, metadata };
+  return { model: module.eval(), name, path: file, metadata };
+}
+
+/** The newest progress weights (partial-e<epoch>-s<step>.safetensors) a training run left in `runDir`. */
+function latestProgress(runDir: string): string | undefined {
+  const saved = readdirSync(runDir).flatMap((f) => {
+    const m = /^partial-e(\d+)-s(\d+)\.safetensors$/.exec(f);
+    return m ? [{ f, epoch: Number(m[1]), step: Number(m[2]) }] : [];
+  });
+  saved.sort((a, b) => b.epoch - a.epoch || b.step - a.step);
+  return saved[0]?.f;
 }

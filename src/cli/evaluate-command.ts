@@ -6,10 +6,11 @@ import { evenSample } from '../data/split.js';
 import { evaluate } from '../train/evaluate.js';
 import { init } from '../gpu/context.js';
 import { helpText, parseOptions, type OptionTable } from './args.js';
-import { modelFromCheckpoint } from './checkpoint-model.js';
+import { checkpointOptions, modelFromCheckpoint } from './checkpoint-model.js';
+import { EvaluationProgress } from './progress.js';
 
 const table = {
-  checkpoint: { type: 'string', help: 'checkpoint file, or a run folder (uses its best.safetensors)' },
+  ...checkpointOptions,
   dataset: { type: 'string', choices: ['mnist', 'fashion-mnist'], help: 'data set (default: the one the checkpoint was trained on)' },
   dataDir: { type: 'string', help: 'directory of official IDX files' },
   split: { type: 'string', choices: ['test', 'train'], help: 'which split to evaluate (default test)' },
@@ -23,12 +24,13 @@ export const evaluateHelp = helpText('evaluate', 'Evaluates a checkpoint: loss, 
 export async function evaluateCommand(argv: string[]): Promise<number> {
   const o = parseOptions('evaluate', argv, table);
   await init();
-  const { model, name, path, metadata } = await modelFromCheckpoint('evaluate', o.checkpoint);
+  const { model, name, path, metadata } = await modelFromCheckpoint('evaluate', o.checkpoint, o.model);
   try {
     const datasetName = (o.dataset ?? metadata.dataset ?? recipes[name].dataset) as DatasetName;
     const data = loadDataset(datasetName, o.dataDir)[o.split === 'train' ? 'train' : 'test'];
     const indices = evenSample(Array.from({ length: data.count }, (_, i) => i), o.limit);
-    const r = await evaluate(model, data, indices, o.batchSize ?? 100);
+    const progress = new EvaluationProgress(process.stderr);
+    const r = await evaluate(model, data, indices, o.batchSize ?? 100, progress.update).finally(() => progress.done());
     if (o.json) {
       process.stdout.write(JSON.stringify({ checkpoint: path, model: name, dataset: datasetName, split: o.split ?? 'test', classNames: data.classNames, ...r }, null, 2) + '\n');
       return 0;

@@ -1,5 +1,6 @@
 // `predict`: class probabilities for one test image or an image file, optionally drawn as SVG.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { predictionSvg } from '../io/plots.js';
 import { decodePng, toGray28 } from '../io/png.js';
@@ -11,10 +12,10 @@ import { loadDataset } from '../train/datasets.js';
 import { recipes, type DatasetName } from '../train/recipes.js';
 import { init } from '../gpu/context.js';
 import { helpText, parseOptions, UsageError, type OptionTable } from './args.js';
-import { modelFromCheckpoint } from './checkpoint-model.js';
+import { checkpointOptions, modelFromCheckpoint } from './checkpoint-model.js';
 
 const table = {
-  checkpoint: { type: 'string', help: 'checkpoint file, or a run folder (uses its best.safetensors)' },
+  ...checkpointOptions,
   index: { type: 'number', integer: true, min: 0, help: 'index of a test-set image' },
   image: { type: 'string', help: 'a PNG file (any size; white on black like MNIST, or use --invert)' },
   invert: { type: 'boolean', help: 'invert the image file (dark ink on a light background)' },
@@ -29,8 +30,9 @@ export const predictHelp = helpText('predict', 'Predicts the class of one image 
 export async function predictCommand(argv: string[]): Promise<number> {
   const o = parseOptions('predict', argv, table);
   if ((o.index === undefined) === (o.image === undefined)) throw new UsageError('predict: give exactly one of --index N or --image FILE');
+  if (o.image !== undefined && !existsSync(o.image)) throw new UsageError(`predict: --image ${o.image}: no such file`);
   await init();
-  const { model, name, metadata } = await modelFromCheckpoint('predict', o.checkpoint);
+  const { model, name, metadata } = await modelFromCheckpoint('predict', o.checkpoint, o.model);
   try {
     const datasetName = (o.dataset ?? metadata.dataset ?? recipes[name].dataset) as DatasetName;
     const test = loadDataset(datasetName, o.dataDir).test;
@@ -48,17 +50,32 @@ export async function predictCommand(argv: string[]): Promise<number> {
     const probabilities = Array.from(await scope(() => noGrad(() => softmax(model.forward(tensor(pixels, [1, 1, 28, 28])), 1))).toArray());
     const predicted = probabilities.indexOf(Math.max(...probabilities));
     const names = test.classNames;
-    if (o.plot) await writeFileAtomic(o.plot, predictionSvg(pixels, 28, 28, probabilities, names, trueLabel));
+    // The prediction is printed before the plot is written, so that a bad --plot path loses nothing.
     if (o.json) {
       process.stdout.write(JSON.stringify({ model: name, predicted, predictedName: names[predicted], trueLabel: trueLabel ?? null, probabilities: Object.fromEntries(names.map((n, i) => [n, probabilities[i]])) }, null, 2) + '\n');
-      return 0;
+    } else {
+      const w = Math.max(...names.map((n) => n.length));
+      const lines = names.map((n, i) => `  ${n.padEnd(w)}  ${(100 * probabilities[i]).toFixed(2).padStart(6)}%  ${'█'.repeat(Math.round(30 * probabilities[i]))}`);
+      const truth = trueLabel === undefined ? '' : `, true: ${names[trueLabel]}`;
+      process.stdout.write(`predicted: ${names[predicted]}${truth}\n${lines.join('\n')}\n`);
     }
-    const w = Math.max(...names.map((n) => n.length));
-    const lines = names.map((n, i) => `  ${n.padEnd(w)}  ${(100 * probabilities[i]).toFixed(2).padStart(6)}%  ${'█'.repeat(Math.round(30 * probabilities[i]))}`);
-    const truth = trueLabel === undefined ? '' : `, true: ${names[trueLabel]}`;
-    process.stdout.write(`predicted: ${names[predicted]}${truth}\n${lines.join('\n')}\n${o.plot ? `plot: ${o.plot}\n` : ''}`);
+    if (o.plot) {
+      await writePlot(o.plot, predictionSvg(pixels, 28, 28, probabilities, names, trueLabel));
+      if (!o.json) process.stdout.write(`plot: ${o.plot}\n`);
+    }
     return 0;
   } finally {
     model.dispose();
+  }
+}
+
+/** A failure names --plot and the user's path, not the temp file writeFileAtomic writes first. */
+async function writePlot(path: string, svg: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, svg);
+  } catch (e) {
+    const dir = dirname(path);
+    if (!existsSync(dir)) throw new UsageError(`predict: --plot ${path}: directory ${dir} does not exist`);
+    throw new Error(`predict: --plot ${path}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
 }

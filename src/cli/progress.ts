@@ -48,3 +48,38 @@ export class Progress {
     if (this.tty) this.out.write('\r\x1b[K');
   }
 }
+
+interface Output {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/** Images evaluated, with an ETA: redrawn in place on a terminal, else a line per tenth (as Progress). */
+export class EvaluationProgress {
+  private readonly started = performance.now();
+  private lastTenth = 0;
+
+  constructor(
+    private readonly out: Output,
+    private readonly label = 'evaluating',
+  ) {}
+
+  readonly update = (done: number, total: number): void => {
+    const seconds = (performance.now() - this.started) / 1000;
+    const text = `${this.label}: ${done}/${total} images, ETA ${formatDuration((seconds * (total - done)) / done)}`;
+    if (this.out.isTTY) {
+      this.out.write(`\r${text}\x1b[K`);
+      return;
+    }
+    const tenth = Math.floor((10 * done) / total);
+    if (tenth > this.lastTenth && done < total) {
+      this.lastTenth = tenth;
+      this.out.write(`${text}\n`);
+    }
+  };
+
+  /** Clears the line before the results (or an error). */
+  done(): void {
+    if (this.out.isTTY) this.out.write('\r\x1b[K');
+  }
+}
