@@ -5,7 +5,7 @@ import { recipes, type TrainOptions } from '../train/recipes.js';
 import { savedOptions, train, type EpochRecord, type TrainEvents, type TrainResult } from '../train/trainer.js';
 import { init } from '../gpu/context.js';
 import { helpText, parseOptions, UsageError, type OptionTable } from './args.js';
-import { formatDuration, Progress } from './progress.js';
+import { EvaluationProgress, formatDuration, Progress } from './progress.js';
 import { formatSignificant } from './python-format.js';
 
 const table = {
@@ -71,11 +71,24 @@ export async function trainCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const progress = new Progress(process.stderr);
+  // Evaluation progress only on a terminal, where it is redrawn in place: a log gets the epoch lines.
+  let evaluation: EvaluationProgress | null = null;
   const log = (line: string) => (o.json ? process.stderr : process.stdout).write(line + '\n');
   try {
     const result = await train(options, runDir, {
       onStart: (i) => log(startLine(runDir, options, i)),
       onProgress: (p) => progress.update({ ...p, epochs: options.epochs }),
+      onEvaluate: process.stderr.isTTY
+        ? ({ split, done, total }) => {
+            progress.done();
+            evaluation ??= new EvaluationProgress(process.stderr, `epoch's ${split}`);
+            evaluation.update(done, total);
+            if (done === total) {
+              evaluation.done();
+              evaluation = null;
+            }
+          }
+        : undefined,
       onEpoch: (r, improved) => {
         progress.done();
         log(epochLine(r, improved));
@@ -110,6 +123,7 @@ function endNote(result: TrainResult): string {
 
 /** As the tutorial prints it (`[Epoch:    1] cost = 0.224723116`), then the rest of the epoch's figures. */
 function epochLine(r: EpochRecord, improved: boolean): string {
+  const acc = r.train_accuracy === null ? '' : ` acc = ${r.train_accuracy.toFixed(4)}`;
   const val = r.val_loss === null ? '' : ` val_loss = ${r.val_loss.toFixed(4)} val_acc = ${r.val_accuracy!.toFixed(4)}`;
-  return `[Epoch: ${String(r.epoch).padStart(4)}] cost = ${formatSignificant(r.train_loss, 9)}${val} test_loss = ${r.test_loss.toFixed(4)} test_acc = ${r.test_accuracy.toFixed(4)} ${formatDuration(r.seconds)} ${Math.round(r.images_per_second)} img/s${improved ? ' *' : ''}`;
+  return `[Epoch: ${String(r.epoch).padStart(4)}] cost = ${formatSignificant(r.train_loss, 9)}${acc}${val} test_loss = ${r.test_loss.toFixed(4)} test_acc = ${r.test_accuracy.toFixed(4)} ${formatDuration(r.seconds)} ${Math.round(r.images_per_second)} img/s${improved ? ' *' : ''}`;
 }

@@ -62,6 +62,8 @@ export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
   /** Batches per epoch. */
   readonly length: number;
+  /** Images per epoch: all of them, or those of the full batches with dropLast. */
+  readonly imageCount: number;
   /** The epoch the next for…of runs; each loop advances it, so every epoch has its own order. */
   epoch = 0;
   private readonly indices: Uint32Array;
@@ -90,6 +92,7 @@ export class DataLoader implements Iterable<Batch> {
     this.seed = seed ?? nextSeed();
     const n = this.indices.length;
     this.length = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+    this.imageCount = Math.min(n, this.length * batchSize);
   }
 
   /** The dataset indices in the order epoch `epoch` visits them. */

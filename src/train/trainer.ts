@@ -40,6 +40,8 @@ export interface EpochRecord {
   epoch: number;
   /** Mean batch loss over the epoch (the tutorials' "cost"). */
   train_loss: number;
+  /** Fraction of the epoch's training images classified right as they were trained on (Keras's `accuracy`); null for an epoch resumed from progress saved before it was counted. */
+  train_accuracy: number | null;
   val_loss: number | null;
   val_accuracy: number | null;
   test_loss: number;
@@ -56,6 +58,8 @@ export interface TrainEvents {
    */
   onStart?(info: { runDir: string; trainCount: number; valCount: number; testCount: number; stepsPerEpoch: number; startEpoch: number; startStep: number; stoppedEarly: boolean }): void;
   onProgress?(p: { epoch: number; step: number; steps: number; loss: number; imagesPerSecond: number; etaSeconds: number }): void;
+  /** Images of the validation or test set evaluated at an epoch's end (see evaluate). */
+  onEvaluate?(p: { split: 'validation' | 'test'; done: number; total: number }): void;
   onEpoch?(record: EpochRecord, improved: boolean): void;
 }
 
@@ -88,6 +92,8 @@ interface EpochStart {
   step: number;
   /** The running sum of its batch losses (a float32 read from the GPU). */
   lossSum: number;
+  /** Images classified right so far (NaN: progress saved before they were counted). */
+  correct: number;
   /** Seconds spent training those steps, for the epoch's images/s. */
   seconds: number;
 }
@@ -124,7 +130,7 @@ const PROGRESS_SECONDS = 1;
 const FENCE_STEPS = 4;
 const FENCES = 2;
 const SAVE_SECONDS = 600;
-const FRESH_EPOCH: EpochStart = { step: 0, lossSum: 0, seconds: 0 };
+const FRESH_EPOCH: EpochStart = { step: 0, lossSum: 0, correct: 0, seconds: 0 };
 
 export async function train(options: TrainOptions, runDir: string, events: TrainEvents = {}, control: TrainControl = {}): Promise<TrainResult> {
   manualSeed(options.seed);
@@ -186,17 +192,19 @@ export async function train(options: TrainOptions, runDir: string, events: Train
         break;
       }
       const evalStarted = performance.now();
-      const val = valIdx.length > 0 ? await evaluate(model, data.train, valIdx, options.batchSize) : null;
-      const test = await evaluate(model, data.test, testIdx, options.batchSize);
+      const report = (split: 'validation' | 'test') => events.onEvaluate && ((done: number, total: number) => events.onEvaluate!({ split, done, total }));
+      const val = valIdx.length > 0 ? await evaluate(model, data.train, valIdx, options.batchSize, report('validation')) : null;
+      const test = await evaluate(model, data.test, testIdx, options.batchSize, report('test'));
       const record: EpochRecord = {
         epoch,
         train_loss: trained.loss,
+        train_accuracy: Number.isNaN(trained.accuracy) ? null : trained.accuracy,
         val_loss: val?.loss ?? null,
         val_accuracy: val?.accuracy ?? null,
         test_loss: test.loss,
         test_accuracy: test.accuracy,
         seconds: trained.seconds + (performance.now() - evalStarted) / 1000,
-        images_per_second: (loader.length * options.batchSize) / trained.seconds,
+        images_per_second: loader.imageCount / trained.seconds,
         lr: optimizer.lr,
       };
       const monitored = val?.loss ?? trained.loss;
@@ -238,12 +246,13 @@ interface EpochControl {
  * which skips the ops' JavaScript (./captured-step.ts). The capture lives for the epoch only:
  * evaluation, checkpoints and the next epoch's order come between.
  */
-async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, loader: DataLoader, epoch: number, start: EpochStart, control: EpochControl): Promise<{ loss: number; seconds: number } | null> {
+async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, loader: DataLoader, epoch: number, start: EpochStart, control: EpochControl): Promise<{ loss: number; accuracy: number; seconds: number } | null> {
   model.train();
   const steps = loader.length;
   let started = performance.now();
   const lossSum = new RunningSum(start.lossSum);
-  const trainStep = new CapturedStep(supervisedStep(model, optimizer, lossSum));
+  const correct = new RunningSum(start.correct);
+  const trainStep = new CapturedStep(supervisedStep(model, optimizer, { loss: lossSum, correct }));
   const fences: Promise<unknown>[] = [];
   let lastReport = started;
   let lastSave = started;
@@ -251,9 +260,9 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
   // The progress of the steps taken so far (waits for the GPU); a NaN loss stops the run here,
   // before its weights could be saved.
   const progress = async (): Promise<EpochStart> => {
-    const sum = await lossSum.read();
+    const [sum, right] = await Promise.all([lossSum.read(), correct.read()]);
     if (!Number.isFinite(sum)) throw new TrainingError(`the training loss became ${sum / step} at epoch ${epoch}, step ${step}: lower the learning rate (the last good checkpoints are kept)`);
-    return { step, lossSum: sum, seconds: start.seconds + (performance.now() - started) / 1000 };
+    return { step, lossSum: sum, correct: right, seconds: start.seconds + (performance.now() - started) / 1000 };
   };
   try {
     for (const { x, y } of loader.batches(epoch - 1, start.step)) {
@@ -274,7 +283,7 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
         const now = await progress();
         lastReport = performance.now();
         const mean = now.lossSum / step;
-        const perImage = (lastReport - started) / 1000 / ((step - start.step) * loader.batchSize);
+        const perImage = (lastReport - started) / 1000 / (Math.min(step * loader.batchSize, loader.imageCount) - start.step * loader.batchSize);
         control.events.onProgress?.({ epoch, step, steps, loss: mean, imagesPerSecond: 1 / perImage, etaSeconds: perImage * (steps - step) * loader.batchSize });
       }
       if (control.saveSeconds > 0 && step < steps && performance.now() - lastSave > control.saveSeconds * 1000) {
@@ -289,10 +298,11 @@ async function trainEpoch(model: Module, optimizer: Optimizer<BaseOptions>, load
     const end = await progress();
     // Saved before evaluation and the epoch's checkpoints, which a crash may then cut short.
     if (end.step > start.step) await control.savePartial(end);
-    return { loss: end.lossSum / steps, seconds: end.seconds };
+    return { loss: end.lossSum / steps, accuracy: end.correct / loader.imageCount, seconds: end.seconds };
   } finally {
     trainStep.dispose();
     lossSum.dispose();
+    correct.dispose();
   }
 }
 
@@ -405,7 +415,7 @@ async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOp
     const { state, extra } = await loadOptimizerState<BaseOptions, PartialState>(optim);
     await loadCheckpoint(weights, model, { expectModel: options.model });
     optimizer.loadStateDict(state);
-    return { loop: extra.loop, start: { step: extra.step, lossSum: extra.lossSum, seconds: extra.seconds }, rngState: extra.rngState };
+    return { loop: extra.loop, start: { step: extra.step, lossSum: extra.lossSum, correct: extra.correct ?? NaN, seconds: extra.seconds }, rngState: extra.rngState };
   }
   if (finishedEpoch === 0) throw new TrainingError(`cannot resume from ${runDir}: it holds no finished epoch (${LAST}) and no saved progress`);
   const finished = existsSync(lastOptim) ? await loadOptimizerState<BaseOptions, LoopState>(lastOptim) : null;

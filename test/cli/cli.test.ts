@@ -36,7 +36,7 @@ describe('command line', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-'));
     const t = run(['train', '--model', 'mlp', '--dataset', 'mnist', '--optimizer', 'adam', '--epochs', '1', '--limit', '300', '--out', out]);
     expect(t.code, t.err).toBe(0);
-    expect(t.out).toMatch(/\[Epoch:    1\] cost = \d\.\d+ val_loss/);
+    expect(t.out).toMatch(/\[Epoch:    1\] cost = \d\.\d+ acc = 0\.\d{4} val_loss/);
     expect(t.out).toMatch(new RegExp(`Run folder: ${out}`));
     const e = JSON.parse(run(['evaluate', '--checkpoint', out, '--limit', '200', '--json']).out);
     expect(e.count).toBe(200);

@@ -28,7 +28,7 @@ async function trainRun(makeOptimizer: MakeOptimizer, replay: boolean) {
   const model = new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(576, 16), new ReLU(), new Dropout(0.5), new Linear(16, 3));
   const opt = makeOptimizer(model.parameters());
   const lossSum = new RunningSum();
-  const run = supervisedStep(model, opt, lossSum);
+  const run = supervisedStep(model, opt, { loss: lossSum });
   const captured = new CapturedStep(run);
   for (const b of batches()) {
     const x = tensor(b.x, [b.y.length, 1, 24, 24]);

@@ -21,9 +21,20 @@ describe('training', () => {
     expect(result.test!.accuracy).toBeGreaterThan(0.7);
     expect(result.history.map((r) => r.epoch)).toEqual([1, 2]);
     expect(result.history[1].train_loss).toBeLessThan(result.history[0].train_loss);
+    // Counted on the GPU as the epoch trains: near the test accuracy, far above chance.
+    expect(result.history[1].train_accuracy).toBeGreaterThan(0.7);
+    expect(result.history[1].train_accuracy).toBeLessThanOrEqual(1);
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(Object.keys(lines[0])).toEqual(expect.arrayContaining(['epoch', 'train_loss', 'val_loss', 'val_accuracy', 'test_accuracy', 'seconds', 'images_per_second']));
     for (const f of ['best.safetensors', 'last.safetensors', 'last.optim.safetensors', 'curves.svg', 'config.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  });
+
+  it('counts the training accuracy over every image of the epoch, a short last batch included', async () => {
+    // lr 0: the weights stay put, so any batching of the same 300 images must count the same.
+    const accuracy = async (batchSize: number) => (await train(quick({ lr: 0, epochs: 1, limit: 300, valFraction: 0, batchSize }), dir())).history[0].train_accuracy;
+    const whole = await accuracy(50);
+    expect(whole).toBeGreaterThan(0);
+    expect(await accuracy(64)).toBe(whole); // 4 batches of 64 and one of 44
   });
 
   it('records at most a few steps ahead of the GPU', async () => {
@@ -63,7 +74,7 @@ describe('training', () => {
     expect(startStep).toBe(step);
     expect(weights(join(out, 'last.safetensors'))).toEqual(weights(join(straight, 'last.safetensors')));
     expect(weights(join(out, 'last.optim.safetensors'))).toEqual(weights(join(straight, 'last.optim.safetensors')));
-    expect(metrics(out).map((r) => [r.train_loss, r.val_loss, r.test_accuracy])).toEqual(metrics(straight).map((r) => [r.train_loss, r.val_loss, r.test_accuracy]));
+    expect(metrics(out).map((r) => [r.train_loss, r.train_accuracy, r.val_loss, r.test_accuracy])).toEqual(metrics(straight).map((r) => [r.train_loss, r.train_accuracy, r.val_loss, r.test_accuracy]));
     expect(progressFiles(out)).toEqual([]);
   };
 
