@@ -38,7 +38,7 @@ export async function modelFromCheckpoint(command: string, path: string | undefi
   }
   if (model === undefined && metadata.model === undefined) throw new UsageError(`${command}: ${file} does not say which model it holds (no 'model' in its metadata): pass --model, one of ${known}`);
   const name = (model ?? metadata.model) as PresetName;
-  if (!(name in presets)) throw new UsageError(`${command}: ${file} does not name a known model in its metadata (model: ${JSON.stringify(name)}; known: ${known})`);
+  if (!Object.hasOwn(presets, name)) throw new UsageError(`${command}: ${file} does not name a known model in its metadata (model: ${JSON.stringify(name)}; known: ${known})`);
   const module = presets[name]();
   try {
     await loadCheckpoint(file, module, { expectModel: name });

@@ -65,7 +65,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     exitCode = signal === 'SIGTERM' ? 143 : 130;
     if (controller.signal.aborted) process.exit(exitCode);
-    process.stderr.write(`\nstopping after this step and saving the epoch's progress for --resume ${runDir} (${signal === 'SIGINT' ? 'Ctrl-C' : 'a second signal'} again to quit at once)\n`);
+    process.stderr.write(`\nstopping after this step (or the epoch's evaluation) and saving the epoch's progress for --resume ${runDir} (${signal === 'SIGINT' ? 'Ctrl-C' : 'a second signal'} again to quit at once)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -107,7 +107,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
 /** What the run is about to do; for a resumed run with nothing left, why. */
 function startLine(runDir: string, options: TrainOptions, i: Parameters<NonNullable<TrainEvents['onStart']>>[0]): string {
-  if (i.stoppedEarly) return `${runDir} stopped early (no better validation loss in ${options.patience} epochs): nothing to resume`;
+  if (i.stoppedEarly) return `${runDir} stopped early (no better ${options.valFraction > 0 ? 'validation' : 'training'} loss in ${options.patience} epochs): nothing to resume`;
   if (i.startEpoch > options.epochs) return `${runDir} has finished its ${options.epochs} epochs: pass --epochs with more to train it longer`;
   const at = i.startStep === i.stepsPerEpoch ? ', its steps done' : i.startStep > 0 ? `, step ${i.startStep + 1}` : '';
   const what = i.startEpoch > 1 || i.startStep > 0 ? `Resuming ${runDir} at epoch ${i.startEpoch}${at}` : `Training ${options.model} on ${options.dataset}`;

@@ -176,11 +176,6 @@ export async function train(options: TrainOptions, runDir: string, events: Train
 
     let stopReason: StopReason = stoppedEarly ? 'early-stopped' : 'completed';
     for (let epoch = loop.epoch + 1; stopReason === 'completed' && epoch <= options.epochs; epoch++) {
-      // An interrupt during the last epoch's evaluation: its checkpoints are saved, stop here.
-      if (control.signal?.aborted) {
-        stopReason = 'interrupted';
-        break;
-      }
       const finished = loop;
       const savePartial = (at: EpochStart) => saveProgress(runDir, model, optimizer, options, { ...at, loop: finished, rngState: randomState() });
       const trained = await trainEpoch(model, optimizer, loader, epoch, start, { events, signal: control.signal, saveSeconds: control.saveSeconds ?? SAVE_SECONDS, savePartial });
@@ -214,6 +209,11 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       events.onEpoch?.(record, improved);
       if (options.patience > 0 && loop.sinceBest >= options.patience) {
         stopReason = 'early-stopped';
+        break;
+      }
+      // An interrupt during the evaluation: the epoch's checkpoints are saved; no next epoch.
+      if (control.signal?.aborted && epoch < options.epochs) {
+        stopReason = 'interrupted';
         break;
       }
     }
@@ -374,6 +374,7 @@ const writeConfig = (runDir: string, options: TrainOptions) => writeFileAtomic(j
 
 /** A fresh run never overwrites another run's checkpoints: they might be all that is left of it. */
 function refuseOccupied(runDir: string): void {
+  if (!existsSync(runDir)) return;
   if (existsSync(join(runDir, LAST)) || existsSync(join(runDir, LAST_OPTIM)) || progressPairs(runDir).length > 0) {
     throw new TrainingError(`${runDir} already holds a run: continue it with --resume ${runDir}, or train into another --out folder`);
   }

@@ -30,9 +30,9 @@ export const progressFiles = (out: string): string[] => readdirSync(out).filter(
 export const weights = (path: string): number[][] => [...decodeSafetensors(readFileSync(path), path).tensors.values()].map((t) => Array.from(t.data));
 
 /**
- * A signal whose `aborted` turns true at its n-th check. The trainer checks it before each epoch,
- * after each step, and once more after the epoch's last step: check 1 is before epoch 1, check
- * s + 1 after its step s.
+ * A signal whose `aborted` turns true at its n-th check. The trainer checks it after each step, once
+ * more after an epoch's last step, and once after the epoch's checkpoints (but the last epoch's):
+ * check s follows step s of the first epoch.
  */
 export const abortAtCheck = (n: number): AbortSignal => {
   let checks = 0;

@@ -82,8 +82,8 @@ describe('training', () => {
     const straight = dir();
     await train(dropoutRun(2), straight);
     const resumed = dir();
-    // Epoch 1 takes checks 1-12 (10 steps); check 14 follows epoch 2's first step.
-    const first = await train(dropoutRun(2), resumed, {}, { signal: abortAtCheck(14) });
+    // Epoch 1 takes checks 1-12 (10 steps); check 13 follows epoch 2's first step.
+    const first = await train(dropoutRun(2), resumed, {}, { signal: abortAtCheck(13) });
     expect(first.stopReason).toBe('interrupted');
     expect(first.test).toBe(null);
     expect(progressFiles(resumed)).toEqual(['partial-e2-s1.optim.safetensors', 'partial-e2-s1.safetensors']);
@@ -94,8 +94,8 @@ describe('training', () => {
     const straight = dir();
     await train(dropoutRun(1), straight);
     const resumed = dir();
-    // Check 12 comes after the epoch's last step: its progress is saved, then the run stops.
-    const first = await train(dropoutRun(1), resumed, {}, { signal: abortAtCheck(12) });
+    // Check 11 comes after the epoch's last step: its progress is saved, then the run stops.
+    const first = await train(dropoutRun(1), resumed, {}, { signal: abortAtCheck(11) });
     expect(first.stopReason).toBe('interrupted');
     expect(first.history).toEqual([]);
     expect(progressFiles(resumed)).toEqual(['partial-e1-s10.optim.safetensors', 'partial-e1-s10.safetensors']);
@@ -106,11 +106,11 @@ describe('training', () => {
     const straight = dir();
     await train(dropoutRun(1), straight);
     const crashed = dir();
-    // A crash while recording step 5 (check 6), after the progress of step 4 was saved (saveSeconds ~0: after every step).
+    // A crash while recording step 5 (check 5), after the progress of step 4 was saved (saveSeconds ~0: after every step).
     let checks = 0;
     const crashAtStep5 = {
       get aborted() {
-        if (++checks === 6) throw new Error('simulated crash');
+        if (++checks === 5) throw new Error('simulated crash');
         return false;
       },
     } as AbortSignal;
@@ -208,7 +208,7 @@ describe('training', () => {
   it('refuses to resume with a --limit the run did not have', async () => {
     const out = dir();
     // No limit: the whole of MNIST; interrupted after its first step.
-    const first = await train(quick({ epochs: 1, limit: undefined, valFraction: 0 }), out, {}, { signal: abortAtCheck(2) });
+    const first = await train(quick({ epochs: 1, limit: undefined, valFraction: 0 }), out, {}, { signal: abortAtCheck(1) });
     expect(first.stopReason).toBe('interrupted');
     await expect(train(quick({ epochs: 1, limit: 200, valFraction: 0 }), out, {}, { resume: true })).rejects.toThrow(/different options/);
   });
@@ -219,6 +219,12 @@ describe('training', () => {
     // Given 3 epochs, interrupted in epoch 2: config.json now says 3.
     await train(quick({ epochs: 3, limit: 200 }), out, {}, { resume: true, signal: abortAtCheck(3) });
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).epochs).toBe(3);
+  });
+
+  it('trains into a folder that does not exist yet, making it', async () => {
+    const out = join(dir(), 'new', 'run');
+    await train(quick({ epochs: 1, limit: 100 }), out);
+    expect(existsSync(join(out, 'last.safetensors'))).toBe(true);
   });
 
   it('bad options fail before the run folder is made', async () => {
