@@ -4,6 +4,7 @@
  * Python's `format(x, '.9')` (the tutorials' `'{:>.9}'.format(avg_cost)`) for `digits` = 9: that
  * many significant digits, trailing zeros dropped but one digit kept after the point, and
  * exponent notation below 1e-4 or from 10^(digits − 1) up: 0.224723116, 0.00582572352, 1.5e-05.
+ * One difference: a value exactly halfway in binary (0.5009765625) rounds up here, to even in Python.
  */
 export function formatSignificant(x: number, digits: number): string {
   if (Number.isNaN(x)) return 'nan';
