@@ -1,11 +1,12 @@
 // Opens a checkpoint as the model it was trained as: its safetensors metadata names the preset, or
 // --model does for a checkpoint without that metadata (one saved by PyTorch).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { decodeSafetensors } from '../io/safetensors.js';
 import type { Module } from '../layers/module.js';
 import { presets, type PresetName } from '../models/presets.js';
+import { progressPairs, progressFiles } from '../train/trainer.js';
 import { UsageError, type OptionTable } from './args.js';
 
 /** The options of the commands that open a checkpoint. */
@@ -49,12 +50,10 @@ export async function modelFromCheckpoint(command: string, path: string | undefi
   return { model: module.eval(), name, path: file, metadata };
 }
 
-/** The newest progress weights (partial-e<epoch>-s<step>.safetensors) a training run left in `runDir`. */
+/** The newest progress weights a training run left in `runDir`. */
 function latestProgress(runDir: string): string | undefined {
-  const saved = readdirSync(runDir).flatMap((f) => {
-    const m = /^partial-e(\d+)-s(\d+)\.safetensors$/.exec(f);
-    return m ? [{ f, epoch: Number(m[1]), step: Number(m[2]) }] : [];
-  });
-  saved.sort((a, b) => b.epoch - a.epoch || b.step - a.step);
-  return saved[0]?.f;
+  const weights = progressPairs(runDir)
+    .sort((a, b) => b.epoch - a.epoch || b.step - a.step)
+    .map(({ epoch, step }) => progressFiles(epoch, step)[0]);
+  return weights.find((f) => existsSync(join(runDir, f)));
 }

@@ -342,10 +342,11 @@ async function saveRun(runDir: string, model: Module, optimizer: Optimizer<BaseO
 const LAST = 'last.safetensors';
 const LAST_OPTIM = 'last.optim.safetensors';
 const PROGRESS = /^partial-e(\d+)-s(\d+)\.optim\.safetensors$/;
-const progressFiles = (epoch: number, step: number) => [`partial-e${epoch}-s${step}.safetensors`, `partial-e${epoch}-s${step}.optim.safetensors`];
+/** A progress pair's files: weights, then optimizer state. */
+export const progressFiles = (epoch: number, step: number) => [`partial-e${epoch}-s${step}.safetensors`, `partial-e${epoch}-s${step}.optim.safetensors`];
 
 /** The saved progress pairs in a run folder (complete or not): epoch, step. */
-function progressPairs(runDir: string): { epoch: number; step: number }[] {
+export function progressPairs(runDir: string): { epoch: number; step: number }[] {
   return readdirSync(runDir).flatMap((f) => {
     const m = PROGRESS.exec(f);
     return m ? [{ epoch: Number(m[1]), step: Number(m[2]) }] : [];
