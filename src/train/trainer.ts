@@ -137,7 +137,8 @@ export async function train(options: TrainOptions, runDir: string, events: Train
   const data = loadDataset(options.dataset, options.dataDir);
   const { trainIdx, valIdx, testIdx } = splits(data.train, data.test, options);
   // Bad options fail before the run folder is made or touched.
-  if (trainIdx.length === 0 || ((options.dropLast ?? true) && trainIdx.length < options.batchSize)) {
+  const dropLast = options.dropLast ?? true;
+  if (trainIdx.length === 0 || (dropLast && trainIdx.length < options.batchSize)) {
     throw new TrainingError(`${trainIdx.length} training images make no full batch of ${options.batchSize}: lower --batch-size${options.limit === undefined ? '' : ' or raise --limit'}`);
   }
   const model = presets[options.model]();
@@ -153,7 +154,7 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       start = resumed.start;
       setRandomState(resumed.rngState);
       // A run given more (or fewer) epochs keeps them: a later --resume continues to that count.
-      if (savedOptions(runDir).epochs !== options.epochs) await writeConfig(runDir, options);
+      if (resumed.savedEpochs !== options.epochs) await writeConfig(runDir, options);
     } else {
       refuseOccupied(runDir);
       mkdirSync(runDir, { recursive: true });
@@ -164,7 +165,7 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       batchSize: options.batchSize,
       shuffle: true,
       seed: options.seed,
-      dropLast: options.dropLast ?? true,
+      dropLast,
       indices: trainIdx,
       transform: options.flip ? randomHorizontalFlip() : undefined,
       resident: fitsOnGpu(data.train),
@@ -398,7 +399,7 @@ const epochOf = (path: string): number => Number(decodeSafetensors(readFileSync(
  * Loads the state a resumed run continues from: the progress saved in an epoch where it follows the
  * last finished one, else that epoch's end.
  */
-async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions): Promise<{ loop: LoopState; start: EpochStart; rngState: number }> {
+async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOptions>, options: TrainOptions): Promise<{ loop: LoopState; start: EpochStart; rngState: number; savedEpochs: number }> {
   const lastPath = join(runDir, LAST);
   const lastOptim = join(runDir, LAST_OPTIM);
   const saved = savedOptions(runDir);
@@ -417,7 +418,7 @@ async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOp
     const { state, extra } = await loadOptimizerState<BaseOptions, PartialState>(optim);
     await loadCheckpoint(weights, model, { expectModel: options.model });
     optimizer.loadStateDict(state);
-    return { loop: extra.loop, start: { step: extra.step, lossSum: extra.lossSum, correct: extra.correct ?? NaN, seconds: extra.seconds }, rngState: extra.rngState };
+    return { loop: extra.loop, start: { step: extra.step, lossSum: extra.lossSum, correct: extra.correct ?? NaN, seconds: extra.seconds }, rngState: extra.rngState, savedEpochs: saved.epochs };
   }
   if (finishedEpoch === 0) throw new TrainingError(`cannot resume from ${runDir}: it holds no finished epoch (${LAST}) and no saved progress`);
   const finished = existsSync(lastOptim) ? await loadOptimizerState<BaseOptions, LoopState>(lastOptim) : null;
@@ -426,5 +427,5 @@ async function resume(runDir: string, model: Module, optimizer: Optimizer<BaseOp
   }
   await loadCheckpoint(lastPath, model, { expectModel: options.model });
   optimizer.loadStateDict(finished.state);
-  return { loop: finished.extra, start: FRESH_EPOCH, rngState: finished.extra.rngState };
+  return { loop: finished.extra, start: FRESH_EPOCH, rngState: finished.extra.rngState, savedEpochs: saved.epochs };
 }
