@@ -11,19 +11,20 @@ import { sumToShape } from './reduce.js';
 import type { GpuIo, KernelSpec, ViewSpec } from './spec.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 
-export const reshapeSpec: ViewSpec<{ shape: readonly number[] }> = {
+/** `as` names the function the user called (view or reshape) in errors. */
+export const reshapeSpec: ViewSpec<{ shape: readonly number[]; as?: 'view' }> = {
   kind: 'view',
   name: 'reshape',
   inputs: ['input'],
-  shape([x], { shape }) {
+  shape([x], { shape, as = 'reshape' }) {
     const inferred = shape.filter((d) => d === -1).length;
-    if (inferred > 1) fail('reshape', `only one dimension can be -1, got ${formatShape(shape)}`);
-    checkSizes('reshape', shape);
+    if (inferred > 1) fail(as, `only one dimension can be -1, got ${formatShape(shape)}`);
+    checkSizes(as, shape);
     const known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
     const n = sizeOf(x);
-    if (inferred === 1 && (known === 0 || n % known !== 0)) fail('reshape', `shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x)}`);
+    if (inferred === 1 && (known === 0 || n % known !== 0)) fail(as, `shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x)}`);
     const out = shape.map((d) => (d === -1 ? n / known : d));
-    if (sizeOf(out) !== n) fail('reshape', `shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x)} (${n} elements)`);
+    if (sizeOf(out) !== n) fail(as, `shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x)} (${n} elements)`);
     return out;
   },
   backward: (ctx, g) => [reshape(g, ctx.inputs[0].shape)],
@@ -34,6 +35,7 @@ export const reshapeSpec: ViewSpec<{ shape: readonly number[] }> = {
   invalid: [
     { inputs: [[2, 3]], params: { shape: [4, 2] }, error: /^reshape: shape \[4, 2\] is invalid for input of shape \[2, 3\]/ },
     { inputs: [[2, 3]], params: { shape: [-1, -1] }, error: /^reshape: only one dimension can be -1/ },
+    { inputs: [[2, 3]], params: { shape: [5], as: 'view' }, error: /^view: shape \[5\] is invalid for input of shape \[2, 3\]/ },
   ],
 };
 
@@ -126,8 +128,8 @@ function checkSizes(op: string, shape: readonly unknown[]): asserts shape is rea
 }
 
 export const reshape = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('reshape', shape) });
-/** Tensors are always contiguous, so view is reshape; its argument errors name view. */
-export const view = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('view', shape) });
+/** Tensors are always contiguous, so view is reshape; its errors name view. */
+export const view = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('view', shape), as: 'view' });
 export const permute = (x: Tensor, dims: readonly number[]): Tensor => apply(permuteSpec, [x], { dims });
 export const expand = (x: Tensor, shape: readonly number[]): Tensor => apply(expandSpec, [x], { shape });
 /** A copy with its own memory: a 1-D expand of a flat view, so any rank works. */

@@ -40,9 +40,10 @@ describe('view and reshape arguments', () => {
       expect(() => untyped(view)(x, [[2, 12]])).toThrow(bad('view', 0, '\\[2, 12\\]'));
       expect(() => untyped(view)(x)).toThrow(new RegExp(`^view: shape is missing${how('view')}`));
       expect(() => x.view(2.5)).toThrow(OpError);
-      // The shape rule itself still checks sizes against the input.
-      expect(() => x.view(5, -1)).toThrow(/^reshape: shape \[5, -1\] is invalid for input of shape \[2, 3, 4\]/);
-      expect(() => x.view(-1, -1)).toThrow(/^reshape: only one dimension can be -1/);
+      // Sizes that do not fit the input name the function called too.
+      expect(() => x.view(5, -1)).toThrow(/^view: shape \[5, -1\] is invalid for input of shape \[2, 3, 4\]/);
+      expect(() => x.view(-1, -1)).toThrow(/^view: only one dimension can be -1/);
+      expect(() => x.reshape(5, 5)).toThrow(/^reshape: shape \[5, 5\] is invalid for input of shape \[2, 3, 4\] \(24 elements\)/);
     });
   });
 });
