@@ -4,7 +4,7 @@
 // as a CPU loop; both see one parameter at a time through `ParamUpdate`, so a later fused kernel
 // can replace the per-parameter loop in `step()` without touching the bookkeeping.
 import type { GpuRuntime } from '../gpu/runtime.js';
-import { checkInt, checkNumber, fail } from '../ops/errors.js';
+import { checkInt, checkNumber, checkOptionNames, fail } from '../ops/errors.js';
 import { placementOf, tensor, zerosLike } from '../tensor/create.js';
 import { keep } from '../tensor/scope.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
@@ -202,10 +202,9 @@ export abstract class Optimizer<O extends BaseOptions> {
 
 /** Fills defaults and rejects unknown option names (a typo like `weight_decay` would otherwise be ignored). */
 export function withDefaults<O extends object>(name: string, given: Partial<O>, defaults: O): O {
-  if (typeof given !== 'object' || given === null) fail(name, `options must be an object, got ${String(given)}`);
+  checkOptionNames(name, given, Object.keys(defaults));
   const out = { ...defaults };
   for (const [key, value] of Object.entries(given)) {
-    if (!(key in defaults)) fail(name, `unknown option ${key} (the options are ${Object.keys(defaults).join(', ')})`);
     if (value !== undefined) (out as Record<string, unknown>)[key] = value;
   }
   return out;
