@@ -1,6 +1,7 @@
 // The layer base, after torch.nn.Module: named parameters and sub-modules with PyTorch's dotted
 // names (`layer1.0.weight`, so state dicts load into the tutorials' models), train/eval mode,
-// zeroing gradients, parameter counts, state dicts.
+// zeroing gradients, parameter counts, state dicts. As in PyTorch, a module assigned to a field
+// (`this.head = new Linear(8, 3)`) is registered under the field's name.
 import { writeValues } from '../tensor/create.js';
 import { keep } from '../tensor/scope.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
@@ -15,6 +16,25 @@ export abstract class Module {
   training = true;
   private readonly ownParams = new Map<string, Tensor>();
   private readonly ownModules = new Map<string, Module>();
+
+  constructor() {
+    // Derived constructors and their field initialisers see the proxy as `this`; a field definition
+    // and a later assignment both arrive as defineProperty (assignments through the proxy define
+    // on it), so registration follows assignment order, as PyTorch's __setattr__ does.
+    return new Proxy(this, {
+      defineProperty(target, key, descriptor) {
+        if (typeof key === 'string' && 'value' in descriptor) {
+          if (descriptor.value instanceof Module) target.ownModules.set(key, descriptor.value);
+          else target.ownModules.delete(key);
+        }
+        return Reflect.defineProperty(target, key, descriptor);
+      },
+      deleteProperty(target, key) {
+        if (typeof key === 'string') target.ownModules.delete(key);
+        return Reflect.deleteProperty(target, key);
+      },
+    });
+  }
 
   abstract forward(x: Tensor): Tensor;
 

@@ -9,7 +9,7 @@ import { traceShapes, type Module } from '../layers/module.js';
 export interface SummaryRow {
   /** torchsummary's row name: the type and the row's number in call order (`Conv2d-1`). */
   name: string;
-  /** Dotted path under the model (`layer1.0`); '' for the model itself or a module it never registered (DeepCnn's flatten). */
+  /** Dotted path under the model (`layer1.0`); '' for the model itself or a module it never registered (one kept in an array, or made in forward). */
   path: string;
   type: string;
   description: string;

@@ -85,8 +85,8 @@ describe('summarize', () => {
     expect(summary.totalParams).toBe(model.parameterCount());
     expect(summary.totalParams).toBe(model.namedParameters().reduce((n, [, t]) => n + t.size, 0) - fc1);
     expect(summary.rows.filter((r) => r.params === fc1).map((r) => r.path)).toEqual(['fc1']);
-    // Its flatten is called in forward but never registered: a row without a path.
-    expect(summary.rows.find((r) => r.type === 'Flatten')?.path).toBe('');
+    // Its flatten is a field, so registered under that name, as PyTorch registers module attributes.
+    expect(summary.rows.find((r) => r.type === 'Flatten')?.path).toBe('flatten');
     expect(summary.rows.at(-1)?.outputShape).toEqual([-1, 10]);
     model.dispose();
   });
