@@ -53,7 +53,7 @@ export const unaryFunctions = {
   exp: (x: number) => Math.exp(x),
   log: (x: number) => Math.log(x),
   sqrt: (x: number) => Math.sqrt(x),
-  relu: (x: number) => (x > 0 ? x : 0),
+  relu: (x: number) => (x > 0 || Number.isNaN(x) ? x : 0),
   leaky_relu: (x: number, alpha: number) => (x > 0 ? x : alpha * x),
   elu: (x: number, alpha: number) => (x > 0 ? x : alpha * (Math.exp(x) - 1)),
   sigmoid,

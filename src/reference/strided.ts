@@ -37,8 +37,9 @@ export function reduceReference(x: CpuIo, out: CpuIo, dims: readonly number[], k
     });
     const v = x.data[i];
     if (kind === 'sum') acc[o] += v;
-    else if (v > acc[o] || count[o] === 0) {
-      // Row-major order visits reduced positions in increasing flat index, so `>` keeps the first on ties.
+    else if (count[o] === 0 || (!Number.isNaN(acc[o]) && (v > acc[o] || Number.isNaN(v)))) {
+      // Row-major order visits reduced positions in increasing flat index, so `>` keeps the first
+      // on ties; the first NaN is kept, as PyTorch's max and argmax do.
       acc[o] = v;
       best[o] = count[o];
     }

@@ -12,19 +12,13 @@ override KH: i32 = 0;
 override KW: i32 = 0;
 
 #include "pool2d_common.wgsl"
+#include "float_bits.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<storage, read_write> indices: array<f32>;
 
-// -infinity cannot be a WGSL constant; a private var keeps it a runtime value.
-var<private> NEG_INF_BITS: u32 = 0xff800000u;
-
-// By bits: WGSL lets compilers assume floats are never NaN, so `v != v` may fold to false.
-fn is_nan(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

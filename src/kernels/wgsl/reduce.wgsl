@@ -4,8 +4,9 @@
 // @binding(0) Params; @binding(1) x; @binding(2) out (p.n_out elements per chunk, chunk-major:
 // partial sums that sum_partials.wgsl adds up when there are several chunks).
 // OP: 0 = sum (times p.scale: mean), 1 = max, 2 = argmax (index within the reduced dims,
-// row-major; the first on ties, as PyTorch). The kept and reduced dims come as runs of adjacent
-// dims (mergeDims in src/ops/reduce.ts), so any dims can be reduced without a permuting copy.
+// row-major; the first on ties, and NaN wins, as in PyTorch). The kept and reduced dims come as
+// runs of adjacent dims (mergeDims in src/ops/reduce.ts), so any dims can be reduced without a
+// permuting copy.
 // The innermost reduced run (p.inner elements, p.inner_stride apart) is walked by index; the
 // reduced runs outside it ("outer") are found by division only when a thread moves to the next
 // outer index, so the loop has no division per element (on CPU rasterisers such as lavapipe
@@ -34,8 +35,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-// -infinity cannot be a WGSL constant; a private var keeps it a runtime value.
-var<private> NEG_INF_BITS: u32 = 0xff800000u;
+#include "float_bits.wgsl"
 
 var<workgroup> vals: array<f32, WG>;
 var<workgroup> idxs: array<u32, WG>;
@@ -55,8 +55,10 @@ fn offset(i: u32, rank: u32, shape: array<vec4<u32>, 2>, strides: array<vec4<u32
 }
 
 // True when (v, i) should replace (best, bi): larger value, or equal value at a smaller index.
+// NaN beats every number and the first NaN wins, as in PyTorch's max and argmax.
 fn better(v: f32, i: u32, best: f32, bi: u32) -> bool {
-  return v > best || (v == best && i < bi);
+  if (is_nan(v)) { return !is_nan(best) || i < bi; }
+  return !is_nan(best) && (v > best || (v == best && i < bi));
 }
 
 @compute @workgroup_size(WG)

@@ -17,8 +17,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-// -infinity cannot be a WGSL constant; a private var keeps it a runtime value.
-var<private> NEG_INF_BITS: u32 = 0xff800000u;
+#include "float_bits.wgsl"
 
 var<workgroup> partial: array<f32, WG>;
 

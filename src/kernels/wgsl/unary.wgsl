@@ -11,6 +11,8 @@ struct Params {
   alpha: f32,
 }
 
+#include "float_bits.wgsl"
+
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> out: array<vec4<f32>>;
@@ -28,7 +30,7 @@ fn apply(v: vec4<f32>) -> vec4<f32> {
     case 1u: { return exp(v); }
     case 2u: { return log(v); }
     case 3u: { return sqrt(v); }
-    case 4u: { return max(v, vec4<f32>(0.0)); }
+    case 4u: { return select(max(v, vec4<f32>(0.0)), v, is_nan4(v)); }  // NaN stays NaN, as in PyTorch
     case 5u: { return select(p.alpha * v, v, positive); }
     case 6u: { return select(p.alpha * (exp(v) - 1.0), v, positive); }
     case 7u: { return 1.0 / (1.0 + exp(-v)); }
