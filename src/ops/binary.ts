@@ -77,7 +77,14 @@ export const powSpec = binarySpec(
   'pow',
   (ctx, g) => {
     const [a, b] = ctx.inputs;
-    return both(ctx, () => mul(g, mul(b, pow(a, sub(b, 1)))), () => mul(g, mul(ctx.output, log(a))));
+    // PyTorch's masks: d/da is 0 where b = 0 (b·a^(b−1) would be 0·inf at a = 0), and d/db is 0
+    // where a = 0 and b ≥ 0 (a^b·log a would be 0·−inf). Shifting the exponent or the log's
+    // argument there keeps every term finite.
+    return both(
+      ctx,
+      () => mul(g, mul(b, pow(a, add(sub(b, 1), eq(b, 0))))),
+      () => mul(g, mul(ctx.output, log(add(a, mul(eq(a, 0), sub(1, lt(b, 0))))))),
+    );
   },
   positiveBase,
 );
