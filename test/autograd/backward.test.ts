@@ -52,6 +52,12 @@ describe('backward', () => {
     });
   });
 
+  it('refuses an async function in noGrad, whose ops after an await would record', async () => {
+    expect(() => noGrad(async () => undefined)).toThrow(/^noGrad: the function must be synchronous \(it returned a Promise\)/);
+    // Grad mode is back on after the refusal.
+    scope(() => expect(mul(tensor([1, 2], undefined, { requiresGrad: true }), 2).requiresGrad).toBe(true));
+  });
+
   it('names backward when the given gradient was disposed', () => {
     scope(() => {
       const x = tensor([1, 2], undefined, { requiresGrad: true });
