@@ -1,7 +1,8 @@
 // Writes into an existing tensor: copyInto (PyTorch's dst.copy_(src)) and addInto (dst.add_(src)).
 // They keep a tensor's memory, which is what a captured step (gpu/step-graph.ts) replays on: new
 // batches are copied into its input tensors, running sums accumulate in place. Outside autograd:
-// a tensor that requires grad is refused. Kernel: kernels/wgsl/assign.wgsl; on the CPU, the loops below.
+// a tensor that requires grad is refused unless grad mode is off. Kernel: kernels/wgsl/assign.wgsl; on the CPU, the loops below.
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import type { GpuStorage } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -28,7 +29,11 @@ export function addInto(dst: Tensor, src: Tensor): void {
 function write(op: string, dst: Tensor, src: Tensor, accumulate: boolean): void {
   if (!sameShape(dst.shape, src.shape)) fail(op, `dst has shape ${formatShape(dst.shape)} but src has shape ${formatShape(src.shape)}`);
   if (dst.device !== src.device) fail(op, `dst is on the ${dst.device} but src is on the ${src.device}`);
-  if (dst.requiresGrad) fail(op, `dst (shape ${formatShape(dst.shape)}) requires grad; autograd cannot follow an in-place write into it`);
+  // As in PyTorch, under noGrad a weight may be updated in place (`p -= lr * p.grad`); version
+  // counts (d.modified below) still stop a backward through values saved before the write.
+  if (dst.requiresGrad && isGradEnabled()) {
+    fail(op, `dst (shape ${formatShape(dst.shape)}) requires grad; autograd cannot follow an in-place write into it (write inside noGrad, as under torch.no_grad)`);
+  }
   const d = dst.storage;
   const s = src.storage;
   if (d === s) fail(op, `dst and src are the same memory (shape ${formatShape(dst.shape)})`);

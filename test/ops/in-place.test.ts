@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addInto, copyInto, scope, tensor } from '../../src/index.js';
+import { addInto, copyInto, noGrad, scope, tensor, type Tensor } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -37,8 +37,22 @@ describe('in-place writes (copyInto, addInto)', () => {
       const a = tensor([1, 2, 3]);
       expect(() => copyInto(a, tensor([1, 2]))).toThrow(/^copyInto: dst has shape \[3\] but src has shape \[2\]/);
       expect(() => addInto(a, tensor([1, 2, 3], [3], { device: 'cpu' }))).toThrow(/^addInto: dst is on the gpu but src is on the cpu/);
-      expect(() => copyInto(tensor([1, 2, 3], [3], { requiresGrad: true }), a)).toThrow(/^copyInto: dst \(shape \[3\]\) requires grad/);
+      expect(() => copyInto(tensor([1, 2, 3], [3], { requiresGrad: true }), a)).toThrow(/^copyInto: dst \(shape \[3\]\) requires grad; .* \(write inside noGrad/);
       expect(() => addInto(a, a.reshape([3]))).toThrow(/^addInto: dst and src are the same memory/);
+    });
+  });
+
+  it('updates a weight in place under noGrad, as `with torch.no_grad(): p -= lr * p.grad`, and backward then refuses its stale saves', async () => {
+    await scope(async () => {
+      const p = tensor([1, 2, 3], [3], { requiresGrad: true });
+      const loss = p.mul(p).sum();
+      loss.backward();
+      noGrad(() => addInto(p, (p.grad as Tensor).mul(-0.1)));
+      expect([...(await p.toArray())].map((v) => Math.fround(v))).toEqual([0.8, 1.6, 2.4].map(Math.fround));
+      expect(p.requiresGrad).toBe(true);
+      const stale = p.mul(p).sum();
+      noGrad(() => addInto(p, tensor([1, 1, 1])));
+      expect(() => stale.backward()).toThrow(/modified in place/);
     });
   });
 });
