@@ -146,6 +146,9 @@ export const argmaxSpec = reduceSpec('argmax', 'argmax', false, null);
 type Dims = number | readonly number[] | undefined;
 
 function reduce(spec: KernelSpec<Params>, x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  if (dim !== undefined && typeof dim !== 'number' && !Array.isArray(dim)) {
+    fail(spec.name, `dim must be a number or an array of numbers, got ${typeof dim === 'string' ? `'${dim}'` : String(dim)}`);
+  }
   const list = dim === undefined ? x.shape.map((_, d) => d) : typeof dim === 'number' ? [dim] : dim;
   const dims = list.map((d) => normalizeDim(spec.name, 'dim', d, x.ndim)).sort((a, b) => a - b);
   if (x.ndim === 0) return scope(() => apply(spec, [reshape(x, [1])], { dims: [0], keepdim: false }));

@@ -105,24 +105,31 @@ export const expandSpec: KernelSpec<{ shape: readonly number[] }> = {
   invalid: [{ inputs: [[2, 3]], params: { shape: [4, 3] }, error: /^expand: input of shape \[2, 3\] cannot be expanded to \[4, 3\]/ }],
 };
 
-/** A shape as PyTorch's view and reshape take it: sizes as arguments, `view(2, -1)`, or one array, `view([2, -1])`. */
+/**
+ * Sizes or dims as PyTorch's view, reshape, expand and permute take them: as arguments,
+ * `view(2, -1)`, or one array, `view([2, -1])`.
+ */
 export type ShapeArgs = [shape: readonly number[]] | [number, ...number[]];
 
+function listArg(op: string, what: string, args: ShapeArgs): readonly unknown[] {
+  if (args.length === 0) fail(op, `${what} is missing; ${shapeUsage(op)}`);
+  return args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+}
+
 function shapeArg(op: string, args: ShapeArgs): readonly number[] {
-  if (args.length === 0) fail(op, `shape is missing; ${shapeUsage(op)}`);
-  const shape: readonly unknown[] = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  const shape = listArg(op, 'shape', args);
   checkSizes(op, shape);
   return shape;
 }
 
-const shapeUsage = (op: string) => `give sizes, as ${op}(2, -1), or one array, as ${op}([2, -1])`;
+const shapeUsage = (op: string) => (op === 'permute' ? 'give dims, as permute(1, 0), or one array, as permute([1, 0])' : `give sizes, as ${op}(2, -1), or one array, as ${op}([2, -1])`);
 
 /** Sizes are integers ≥ 0, or -1 for one inferred from the others (callers from JavaScript may pass anything). */
 function checkSizes(op: string, shape: readonly unknown[]): asserts shape is readonly number[] {
   shape.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) {
       const got = typeof d === 'string' ? `'${d}'` : Array.isArray(d) ? `[${d.join(', ')}]` : String(d);
-      fail(op, `shape[${i}] must be an integer ≥ 0 (or -1 to infer it), got ${got}; ${shapeUsage(op)}`);
+      fail(op, `shape[${i}] must be an integer ≥ 0 (or -1 to ${op === 'expand' ? 'keep its size' : 'infer it'}), got ${got}; ${shapeUsage(op)}`);
     }
   });
 }
@@ -130,8 +137,19 @@ function checkSizes(op: string, shape: readonly unknown[]): asserts shape is rea
 export const reshape = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('reshape', shape) });
 /** Tensors are always contiguous, so view is reshape; its errors name view. */
 export const view = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('view', shape), as: 'view' });
-export const permute = (x: Tensor, dims: readonly number[]): Tensor => apply(permuteSpec, [x], { dims });
-export const expand = (x: Tensor, shape: readonly number[]): Tensor => apply(expandSpec, [x], { shape });
+export const permute = (x: Tensor, ...dims: ShapeArgs): Tensor => apply(permuteSpec, [x], { dims: listArg('permute', 'dims', dims) as readonly number[] });
+
+/** PyTorch's expand: -1 keeps a dim's size (not for new leading dims). */
+export function expand(x: Tensor, ...sizes: ShapeArgs): Tensor {
+  const given = shapeArg('expand', sizes);
+  const lead = given.length - x.ndim;
+  const shape = given.map((d, i) => {
+    if (d !== -1) return d;
+    if (i < lead) fail('expand', `-1 is not allowed for the new leading dim ${i} of ${formatShape(given)} (input of shape ${formatShape(x.shape)})`);
+    return x.shape[i - lead];
+  });
+  return apply(expandSpec, [x], { shape });
+}
 /** A copy with its own memory: a 1-D expand of a flat view, so any rank works. */
 export const clone = (x: Tensor): Tensor => scope(() => reshape(expand(reshape(x, [x.size]), [x.size]), x.shape));
 

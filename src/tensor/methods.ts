@@ -44,9 +44,9 @@ declare module './tensor.js' {
     flatten(startDim?: number, endDim?: number): Tensor;
     squeeze(dim?: number): Tensor;
     unsqueeze(dim: number): Tensor;
-    permute(dims: readonly number[]): Tensor;
+    permute(...dims: ShapeArgs): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
-    expand(shape: readonly number[]): Tensor;
+    expand(...shape: ShapeArgs): Tensor;
     /** A handle on the same memory that is not part of the graph. */
     detach(): Tensor;
     backward(gradient?: Tensor): void;
@@ -84,9 +84,9 @@ const methods: Partial<Tensor> & ThisType<Tensor> = {
   flatten(s, e) { return flatten(this, s, e); },
   squeeze(d) { return squeeze(this, d); },
   unsqueeze(d) { return unsqueeze(this, d); },
-  permute(d) { return permute(this, d); },
+  permute(...d) { return permute(this, ...d); },
   transpose(a, b) { return transpose(this, a, b); },
-  expand(s) { return expand(this, s); },
+  expand(...s) { return expand(this, ...s); },
   detach() { return this.share(); },
   backward(g) { backward(this, g); },
   to(device, options) { return to(this, device, options); },

@@ -1,6 +1,6 @@
-// view and reshape take a shape as PyTorch does: sizes as arguments or one array, with one -1 inferred.
+// view, reshape, expand and permute take sizes or dims as PyTorch does: as arguments or one array.
 import { describe, expect, it } from 'vitest';
-import { OpError, reshape, scope, tensor, view, type Tensor } from '../../src/index.js';
+import { expand, OpError, permute, reshape, scope, sum, tensor, view, type Tensor } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -44,6 +44,23 @@ describe('view and reshape arguments', () => {
       expect(() => x.view(5, -1)).toThrow(/^view: shape \[5, -1\] is invalid for input of shape \[2, 3, 4\]/);
       expect(() => x.view(-1, -1)).toThrow(/^view: only one dimension can be -1/);
       expect(() => x.reshape(5, 5)).toThrow(/^reshape: shape \[5, 5\] is invalid for input of shape \[2, 3, 4\] \(24 elements\)/);
+    });
+  });
+
+  it('expand and permute take arguments or one array; expand keeps a dim given as -1', async () => {
+    await scope(async () => {
+      const x = arange(6, [2, 3]);
+      expect(x.permute(1, 0).shape).toEqual([3, 2]);
+      expect(permute(x, [1, 0]).shape).toEqual([3, 2]);
+      expect(Array.from(await x.permute(1, 0).toArray())).toEqual([0, 3, 1, 4, 2, 5]);
+      const col = arange(2, [2, 1]);
+      expect(col.expand(2, 3).shape).toEqual([2, 3]);
+      expect(expand(col, [4, -1, 5]).shape).toEqual([4, 2, 5]);
+      expect(Array.from(await col.expand(-1, 3).toArray())).toEqual([0, 0, 0, 1, 1, 1]);
+      expect(() => col.expand(-1, 2, 3)).toThrow(/^expand: -1 is not allowed for the new leading dim 0 of \[-1, 2, 3\] \(input of shape \[2, 1\]\)/);
+      expect(() => col.expand(2, -2)).toThrow(/^expand: shape\[1\] must be an integer ≥ 0 \(or -1 to keep its size\), got -2/);
+      expect(() => (permute as (x: Tensor, ...d: unknown[]) => Tensor)(x)).toThrow(/^permute: dims is missing; give dims, as permute\(1, 0\)/);
+      expect(() => (sum as (x: Tensor, d: unknown) => Tensor)(x, '1')).toThrow(/^sum: dim must be a number or an array of numbers, got '1'/);
     });
   });
 });
