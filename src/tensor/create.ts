@@ -24,6 +24,9 @@ export function tensor(values: HostArray | NestedNumbers, options?: CreateOption
 export function tensor(values: HostArray | NestedNumbers, shape: Shape | undefined, options?: CreateOptions): Tensor;
 export function tensor(values: HostArray | NestedNumbers, shapeOrOptions?: Shape | CreateOptions, options?: CreateOptions): Tensor {
   const [shape, opts] = shapeAndOptions(shapeOrOptions, options);
+  if (typeof values !== 'number' && !Array.isArray(values) && !(values instanceof Float32Array) && !(values instanceof Float64Array)) {
+    fail('tensor', `values must be a number, (nested) arrays of numbers, a Float32Array or a Float64Array, got ${describeValue(values)}`);
+  }
   const flat = typeof values === 'number' || Array.isArray(values) ? flatten(values as NestedNumbers) : null;
   const data = flat ? Float64Array.from(flat.values) : (values as HostArray);
   const finalShape = shape ?? flat?.shape ?? [data.length];
@@ -70,6 +73,7 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
 }
 
 function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  checkOptionNames(op, options, OPTION_NAMES);
   const n = checkedSize(op, shape);
   if ((options.device ?? 'gpu') === 'cpu') return fromHost(new Float32Array(n).fill(value), shape, options);
   // On the GPU a fill kernel, recorded in order: no upload, so no submit to order it after
@@ -96,6 +100,7 @@ export function onesLike(t: Tensor): Tensor {
 
 /** Uniform in [low, high), from the seeded generator (see manualSeed). */
 export function rand(shape: Shape, options: CreateOptions & { low?: number; high?: number } = {}): Tensor {
+  checkOptionNames('rand', options, [...OPTION_NAMES, 'low', 'high']);
   const { low = 0, high = 1 } = options;
   const data = new Float32Array(checkedSize('rand', shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
@@ -104,6 +109,7 @@ export function rand(shape: Shape, options: CreateOptions & { low?: number; high
 
 /** Standard normal, from the seeded generator. */
 export function randn(shape: Shape, options: CreateOptions = {}): Tensor {
+  checkOptionNames('randn', options, OPTION_NAMES);
   const data = new Float32Array(checkedSize('randn', shape));
   for (let i = 0; i < data.length; i++) data[i] = randomNormal();
   return fromHost(data, shape, options);
@@ -167,7 +173,8 @@ function flatten(values: NestedNumbers): { values: number[]; shape: number[] } {
   const out: number[] = [];
   const walk = (v: NestedNumbers, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') throw new Error('tensor: nested arrays are ragged');
+      if (Array.isArray(v)) throw new Error('tensor: nested arrays are ragged');
+      if (typeof v !== 'number') fail('tensor', `values must be numbers, got ${describeValue(v)}`);
       out.push(v);
       return;
     }
@@ -177,3 +184,6 @@ function flatten(values: NestedNumbers): { values: number[]; shape: number[] } {
   walk(values, 0);
   return { values: out, shape };
 }
+
+const describeValue = (v: unknown): string =>
+  typeof v === 'string' ? `'${v}'` : typeof v === 'object' && v !== null ? v.constructor.name : `${typeof v} ${String(v)}`;

@@ -49,6 +49,17 @@ describe('creating tensors', () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
     expect(() => tensor(new Float32Array(5), [2, 3])).toThrow(/tensor: 5 values do not fill shape \[2, 3\] \(6 elements\)/);
     expect(() => zeros([2, -1])).toThrow(/zeros: shape must be an array of non-negative integers/);
+    expect(() => tensor('abc' as never)).toThrow(/^tensor: values must be a number, \(nested\) arrays of numbers, a Float32Array or a Float64Array, got 'abc'$/);
+    expect(() => tensor(Int32Array.of(1) as never)).toThrow(/^tensor: values must be .*, got Int32Array$/);
+    expect(() => tensor([[1, '2']] as never)).toThrow(/^tensor: values must be numbers, got '2'$/);
+  });
+
+  it('refuses option names they do not know, as tensor() does', () => {
+    expect(() => randn([2], { requires_grad: true } as never)).toThrow(/^randn: unknown option requires_grad \(the options are device, requiresGrad, float64\)$/);
+    expect(() => zeros([2], { dtype: 'float32' } as never)).toThrow(/^zeros: unknown option dtype/);
+    expect(() => ones([2], { grad: true } as never)).toThrow(/^ones: unknown option grad/);
+    expect(() => full([2], 1, { requiresgrad: true } as never)).toThrow(/^full: unknown option requiresgrad/);
+    expect(() => rand([3], { lo: 5 } as never)).toThrow(/^rand: unknown option lo \(the options are device, requiresGrad, float64, low, high\)$/);
   });
 
   it('takes options as its second argument, or after a shape', async () => {
