@@ -106,6 +106,9 @@ export abstract class Module {
 
   /** Copies values into the existing parameters (optimizers keep their references). Strict: names and shapes must match. */
   loadStateDict(dict: StateDict): void {
+    if (!(dict instanceof Map)) {
+      throw new Error(`loadStateDict: the state dict must be a Map of name → { shape, data }, as stateDict() returns, got ${dict === null ? 'null' : typeof dict === 'object' ? (dict as object).constructor.name : typeof dict}`);
+    }
     const own = new Map(this.namedParameters());
     const missing = [...own.keys()].filter((k) => !dict.has(k));
     const unexpected = [...dict.keys()].filter((k) => !own.has(k));

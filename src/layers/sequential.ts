@@ -8,8 +8,15 @@ import { Module } from './module.js';
 export class Sequential extends Module {
   constructor(...children: Module[] | [Record<string, Module>]) {
     super();
-    const named = children.length === 1 && !(children[0] instanceof Module) ? Object.entries(children[0]) : (children as Module[]).map((m, i) => [`${i}`, m] as const);
-    for (const [name, m] of named) this.registerModule(name, m);
+    const byName = children.length === 1 && Object.getPrototypeOf(children[0]) === Object.prototype;
+    const named = byName ? Object.entries(children[0]) : (children as Module[]).map((m, i) => [`${i}`, m] as const);
+    for (const [name, m] of named) {
+      if (!(m instanceof Module)) {
+        const got = typeof m === 'function' ? `function ${(m as { name: string }).name}` : m === null ? 'null' : typeof m;
+        throw new Error(`Sequential: child ${name} is not a Module, got ${got} (layers are classes: new ReLU(), not relu)`);
+      }
+      this.registerModule(name, m);
+    }
   }
 
   forward(x: Tensor): Tensor {

@@ -4,7 +4,7 @@ import { expandReference, permuteReference } from '../reference/strided.js';
 import { scope } from '../tensor/scope.js';
 import { broadcastShapes, broadcastStrides, formatShape, sameShape, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { apply } from './apply.js';
+import { apply, checkUsable } from './apply.js';
 import { fail, normalizeDim } from './errors.js';
 import { grid1d, MAX_RANK } from './launch.js';
 import { sumToShape } from './reduce.js';
@@ -136,7 +136,10 @@ function checkSizes(op: string, shape: readonly unknown[]): asserts shape is rea
 
 export const reshape = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('reshape', shape) });
 /** Tensors are always contiguous, so view is reshape; its errors name view. */
-export const view = (x: Tensor, ...shape: ShapeArgs): Tensor => apply(reshapeSpec, [x], { shape: shapeArg('view', shape), as: 'view' });
+export function view(x: Tensor, ...shape: ShapeArgs): Tensor {
+  checkUsable('view', 'input', x);
+  return apply(reshapeSpec, [x], { shape: shapeArg('view', shape), as: 'view' });
+}
 export const permute = (x: Tensor, ...dims: ShapeArgs): Tensor => apply(permuteSpec, [x], { dims: listArg('permute', 'dims', dims) as readonly number[] });
 
 /** PyTorch's expand: -1 keeps a dim's size (not for new leading dims). */

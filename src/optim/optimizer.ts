@@ -4,6 +4,7 @@
 // as a CPU loop; both see one parameter at a time through `ParamUpdate`, so a later fused kernel
 // can replace the per-parameter loop in `step()` without touching the bookkeeping.
 import type { GpuRuntime } from '../gpu/runtime.js';
+import { checkUsable } from '../ops/apply.js';
 import { checkInt, checkNumber, checkOptionNames, fail } from '../ops/errors.js';
 import { placementOf, tensor, zerosLike } from '../tensor/create.js';
 import { keep } from '../tensor/scope.js';
@@ -188,6 +189,7 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 
   private checkedGrad(i: number, param: Tensor, grad: Tensor): Tensor {
+    checkUsable(this.name, `params[${i}].grad`, grad);
     if (!sameShape(grad.shape, param.shape)) {
       fail(this.name, `params[${i}] has shape ${formatShape(param.shape)} but its grad has shape ${formatShape(grad.shape)}`);
     }

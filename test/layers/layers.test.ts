@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AvgPool2d, Conv2d, CrossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, manualSeed, noGrad, randn, scope, tensor } from '../../src/index.js';
+import { AvgPool2d, Conv2d, CrossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, manualSeed, noGrad, randn, relu, scope, tensor } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -64,6 +64,18 @@ describe('layers', () => {
       expect(Array.from(await y.toArray())).toEqual(Array.from(await x.toArray()));
     });
     expect(model.train().children().every(([, m]) => m.training)).toBe(true);
+  });
+
+  it('Sequential refuses a child that is not a Module, naming it', () => {
+    expect(() => new Sequential(new Linear(2, 2), relu as never)).toThrow(/^Sequential: child 1 is not a Module, got function relu \(layers are classes: new ReLU\(\), not relu\)$/);
+    expect(() => new Sequential(relu as never)).toThrow(/^Sequential: child 0 is not a Module, got function relu/);
+    expect(() => new Sequential({ fc: new Linear(2, 2), act: null } as never)).toThrow(/^Sequential: child act is not a Module, got null/);
+  });
+
+  it('loadStateDict refuses a state dict that is not a Map', () => {
+    const fc = new Linear(2, 2);
+    expect(() => fc.loadStateDict({ weight: { shape: [2, 2], data: new Float32Array(4) } } as never)).toThrow(/^loadStateDict: the state dict must be a Map of name → \{ shape, data \}, as stateDict\(\) returns, got Object$/);
+    fc.dispose();
   });
 
   it('loadStateDict refuses missing, unexpected and mis-shaped entries', () => {

@@ -43,6 +43,9 @@ describe('view and reshape arguments', () => {
       // Sizes that do not fit the input name the function called too.
       expect(() => x.view(5, -1)).toThrow(/^view: shape \[5, -1\] is invalid for input of shape \[2, 3, 4\]/);
       expect(() => x.view(-1, -1)).toThrow(/^view: only one dimension can be -1/);
+      const gone = arange(2, [2]);
+      gone.dispose();
+      expect(() => gone.view(1, 2)).toThrow(/^view: input of shape \[2\] was used after dispose\(\)/);
       expect(() => x.reshape(5, 5)).toThrow(/^reshape: shape \[5, 5\] is invalid for input of shape \[2, 3, 4\] \(24 elements\)/);
     });
   });

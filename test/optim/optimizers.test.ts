@@ -313,6 +313,12 @@ describe('options', () => {
     ['Adam: lr must be a finite number ≥ 0, got Infinity', () => {
       new Adam(p()).lr = Infinity;
     }],
+    ['SGD: params[0].grad of shape [2] was used after dispose()', () => {
+      const [w] = p();
+      w.grad = tensor([1, 1]);
+      w.grad.dispose();
+      new SGD([w]).step();
+    }],
   ])('%s', (message, make) => {
     expect(make).toThrow(message);
   });
