@@ -12,7 +12,7 @@ override KH: i32 = 0;
 override KW: i32 = 0;
 
 #include "pool2d_common.wgsl"
-#include "float_bits.wgsl"
+#include "float_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -17,7 +17,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-#include "float_bits.wgsl"
+#include "float_common.wgsl"
 
 var<workgroup> partial: array<f32, WG>;
 

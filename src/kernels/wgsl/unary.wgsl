@@ -11,7 +11,7 @@ struct Params {
   alpha: f32,
 }
 
-#include "float_bits.wgsl"
+#include "float_common.wgsl"
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
