@@ -20,7 +20,7 @@ const table = {
   weightDecay: { type: 'number', min: 0, help: 'weight decay (L2 for adam/sgd, decoupled for adamw; default PyTorch\'s: 0, adamw 0.01)' },
   seed: { type: 'number', integer: true, help: 'random seed (torch.manual_seed)' },
   valFraction: { type: 'number', min: 0, help: 'fraction of the training set held out for validation' },
-  patience: { type: 'number', integer: true, min: 0, help: 'early stopping: epochs without a better validation loss (0: off); restores the best weights' },
+  patience: { type: 'number', integer: true, min: 0, help: 'early stopping: epochs without a better validation loss (0: off); the run ends on its best epoch (best.safetensors)' },
   flip: { type: 'boolean', help: 'random horizontal flips of training images' },
   limit: { type: 'number', integer: true, min: 1, help: 'use at most this many images of each split (a quick check)' },
   out: { type: 'string', help: 'run folder (default runs/<model>-<dataset>-<time>)' },
@@ -116,7 +116,7 @@ function startLine(runDir: string, options: TrainOptions, i: Parameters<NonNulla
 
 /** Which weights the test accuracy is for, when not the last epoch's. */
 function endNote(result: TrainResult): string {
-  const restored = result.restoredEpoch === null ? '' : `best weights, epoch ${result.restoredEpoch}, restored`;
+  const restored = result.restoredEpoch === null ? '' : `the best epoch, ${result.restoredEpoch}: its weights are best.safetensors`;
   if (result.stopReason === 'early-stopped') return ` (early stopping: ${restored})`;
   return restored && ` (${restored})`;
 }
