@@ -36,6 +36,8 @@ export function apply<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P):
         for (const o of outs) o.release();
         throw e;
       }
+      // A replay writes the outputs again: a graph that saved them must see a new version.
+      if (rt.capturing) rt.onReplay(() => outs.forEach((o) => o.modified()));
       storages = outs;
     } else {
       const first = (inputs[0].storage as CpuStorage).data;

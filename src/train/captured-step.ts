@@ -1,7 +1,8 @@
 // A step over same-shaped inputs (a batch's images and labels) that runs its JavaScript once: the
 // first run is captured (gpu/step-graph.ts), and each later run copies its inputs into the
 // captured ones (nothing to copy from a DataLoader with inPlace: they are the same memory) and
-// replays. Inputs of another shape (a short last batch) run the step as usual.
+// replays. Inputs of another shape (a short last batch) run the step as usual, and the next
+// usual ones are captured again.
 import { capture } from '../gpu/context.js';
 import type { StepGraph } from '../gpu/step-graph.js';
 import { copyInto } from '../ops/in-place.js';
@@ -26,6 +27,9 @@ export class CapturedStep {
       });
       c.graph.replay();
     } else {
+      // The eager step gives the parameters new .grad tensors, which the graph would not write:
+      // the next run of the usual shape captures anew.
+      this.dispose();
       this.step(...inputs);
     }
   }

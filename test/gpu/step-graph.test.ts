@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capture, copyInto, keep, mul, runtime, scope, tensor } from '../../src/index.js';
+import { capture, copyInto, keep, mul, runtime, scope, tensor, type Tensor } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -35,6 +35,20 @@ describe('captured steps (capture / StepGraph.replay)', () => {
     graph.dispose();
     x.dispose();
     out.dispose();
+  });
+
+  it('a replay marks the outputs it rewrites as modified, so a graph that saved one refuses backward', async () => {
+    const x = keep(tensor([1, 1, 1]));
+    const w = keep(tensor([1, 2, 3], { requiresGrad: true }));
+    let h: Tensor | null = null;
+    const graph = capture(() => void (h = keep(mul(x, 2))));
+    const z = keep(mul(w, h!).sum()); // saves h = [2, 2, 2]
+    scope(() => copyInto(x, tensor([5, 5, 5])));
+    graph.replay();
+    expect(Array.from(await h!.toArray())).toEqual([10, 10, 10]);
+    expect(() => z.backward()).toThrow(/^mul: other of shape \[3\] was modified in place/);
+    graph.dispose();
+    for (const t of [x, w, h!, z]) t.dispose();
   });
 
   it("keeps the buffers a graph uses out of the pool until it is disposed, then frees them", async () => {
