@@ -199,6 +199,11 @@ export class GpuRuntime {
     this.recording?.hooks.push(hook);
   }
 
+  /** Whether a capture is being recorded (so callers make replay hooks only then). */
+  get capturing(): boolean {
+    return this.recording !== null;
+  }
+
   /**
    * Runs `fn` with the capture being recorded, if any, paused: for one-time work inside a step,
    * such as making an optimizer's state on its first step, which a replay must not repeat.
@@ -287,6 +292,7 @@ export class GpuRuntime {
       return copy;
     } catch (e) {
       await this.checkErrors();
+      if (this.destroyed) throw new GpuError('reading a result from the GPU failed: the runtime was shut down during the read');
       throw e instanceof GpuError ? e : new GpuError(`reading a result from the GPU failed: ${(e as Error).message}`);
     } finally {
       this.readback.release(staging);
@@ -305,6 +311,7 @@ export class GpuRuntime {
 
   /** Waits until the GPU has finished everything submitted, and rethrows any WebGPU error. */
   async sync(): Promise<void> {
+    this.checkAlive();
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
     await this.checkErrors();

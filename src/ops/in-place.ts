@@ -6,6 +6,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import type { GpuStorage } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkUsable } from './apply.js';
 import { fail } from './errors.js';
 import { grid1d } from './launch.js';
 
@@ -27,6 +28,8 @@ export function addInto(dst: Tensor, src: Tensor): void {
 }
 
 function write(op: string, dst: Tensor, src: Tensor, accumulate: boolean): void {
+  checkUsable(op, 'dst', dst);
+  checkUsable(op, 'src', src);
   if (!sameShape(dst.shape, src.shape)) fail(op, `dst has shape ${formatShape(dst.shape)} but src has shape ${formatShape(src.shape)}`);
   if (dst.device !== src.device) fail(op, `dst is on the ${dst.device} but src is on the ${src.device}`);
   // As in PyTorch, under noGrad a weight may be updated in place (`p -= lr * p.grad`); version

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, GpuError, init, runtime, scope, shutdown, tensor, type Tensor } from '../../src/index.js';
+import { add, addInto, copyInto, GpuError, init, runtime, scope, shutdown, tensor, type Tensor } from '../../src/index.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
 import { useGpu } from '../support/gpu.js';
 
@@ -52,6 +52,22 @@ describe('GPU runtime', () => {
     await expect(rt.read(buffer, 16)).rejects.toThrow(/broken_op/);
     await expect(y.toArray()).rejects.toThrow(/broken_op[\s\S]*cannot continue/);
     shutdown();
+    await init();
+  });
+
+  it('after shutdown: in-place writes refuse the old runtime\'s tensors, sync refuses, and a read cut short says why', async () => {
+    const old = tensor([1, 2, 3, 4]);
+    const pending = add(old, 1).toArray();
+    shutdown();
+    await expect(pending).rejects.toThrow(/^reading a result from the GPU failed: the runtime was shut down during the read$/);
+    await init();
+    const fresh = tensor([0, 0, 0, 0]);
+    expect(() => copyInto(fresh, old)).toThrow(/^copyInto: src of shape \[4\] lives on a GPU runtime that was shut down/);
+    expect(() => addInto(old, fresh)).toThrow(/^addInto: dst of shape \[4\] lives on a GPU runtime that was shut down/);
+    expect(Array.from(await add(fresh, 1).toArray())).toEqual([1, 1, 1, 1]);
+    const rt = runtime();
+    shutdown();
+    await expect(rt.sync()).rejects.toThrow(/^the GPU runtime was destroyed$/);
     await init();
   });
 
