@@ -1,14 +1,39 @@
 // The process-wide GPU runtime. `init()` must be awaited once before GPU tensors are made, since
 // WebGPU hands out adapters and devices asynchronously.
+import { GpuError } from './errors.js';
 import { GpuRuntime, type RuntimeOptions } from './runtime.js';
 import type { StepGraph } from './step-graph.js';
 
 let current: GpuRuntime | null = null;
+let currentOptions = '';
 let opening: Promise<GpuRuntime> | null = null;
 
+/**
+ * Opens the GPU runtime once; later calls return it. Options differing from those it was opened
+ * with are refused (shutdown() first), rather than silently ignored.
+ */
 export async function init(options: RuntimeOptions = {}): Promise<GpuRuntime> {
+  const key = JSON.stringify(options);
+  if ((current || opening) && Object.keys(options).length > 0 && key !== currentOptions) {
+    throw new GpuError(`init: the GPU runtime is already ${current ? 'open' : 'opening'} with options ${currentOptions}; call shutdown() before init(${key})`);
+  }
   if (current) return current;
-  opening ??= GpuRuntime.create(options).then((rt) => (current = rt)).finally(() => (opening = null));
+  if (!opening) {
+    currentOptions = key;
+    const p: Promise<GpuRuntime> = GpuRuntime.create(options)
+      .then((rt) => {
+        // shutdown() while the device was opening: close it instead of leaving it open unseen.
+        if (opening !== p) {
+          rt.destroy();
+          throw new GpuError('init: shutdown() was called while the GPU runtime was opening');
+        }
+        return (current = rt);
+      })
+      .finally(() => {
+        if (opening === p) opening = null;
+      });
+    opening = p;
+  }
   return opening;
 }
 
@@ -17,10 +42,12 @@ export function runtime(): GpuRuntime {
   return current;
 }
 
-/** Destroys the device and frees all GPU memory; a later `init()` opens a new one. */
+/** Destroys the device and frees all GPU memory (or closes one still opening); a later `init()` opens a new one. */
 export function shutdown(): void {
   current?.destroy();
   current = null;
+  opening = null;
+  currentOptions = '';
 }
 
 /**

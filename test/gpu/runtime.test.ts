@@ -71,6 +71,18 @@ describe('GPU runtime', () => {
     await init();
   });
 
+  it('init: refuses other options while open, and shutdown() while opening closes the device it was opening', async () => {
+    await expect(init({ kernels: 'software' })).rejects.toThrow(/^init: the GPU runtime is already open with options \{\}; call shutdown\(\) before init\(\{"kernels":"software"\}\)$/);
+    await expect(init()).resolves.toBe(runtime());
+    shutdown();
+    const opening = init();
+    shutdown();
+    await expect(opening).rejects.toThrow(/^init: shutdown\(\) was called while the GPU runtime was opening$/);
+    expect(() => runtime()).toThrow(/not initialised/);
+    await init();
+    expect(Array.from(await add(tensor([1]), 1).toArray())).toEqual([2]);
+  });
+
   it('refuses a buffer over the device limit with the op name and sizes', () => {
     const rt = runtime();
     const max = rt.limits.maxStorageBufferBindingSize;
