@@ -104,24 +104,30 @@ export abstract class Module {
     return dict;
   }
 
-  /** Copies values into the existing parameters (optimizers keep their references). Strict: names and shapes must match. */
+  /**
+   * Copies values into the existing parameters (optimizers keep their references). Strict: names
+   * and shapes must match, except that a parameter registered under several names (deep-cnn's
+   * fc1, also layer4.0) needs only one of them, as PyTorch's safetensors `save_model` writes it.
+   */
   loadStateDict(dict: StateDict): void {
     if (!(dict instanceof Map)) {
       throw new Error(`loadStateDict: the state dict must be a Map of name → { shape, data }, as stateDict() returns, got ${dict === null ? 'null' : typeof dict === 'object' ? (dict as object).constructor.name : typeof dict}`);
     }
     const own = new Map(this.namedParameters());
-    const missing = [...own.keys()].filter((k) => !dict.has(k));
+    const given = new Set([...own].filter(([name]) => dict.has(name)).map(([, t]) => t));
+    const missing = [...own].filter(([name, t]) => !dict.has(name) && !given.has(t)).map(([name]) => name);
     const unexpected = [...dict.keys()].filter((k) => !own.has(k));
     if (missing.length || unexpected.length) {
       throw new Error(`loadStateDict: ${[missing.length ? `missing ${missing.join(', ')}` : '', unexpected.length ? `unexpected ${unexpected.join(', ')}` : ''].filter(Boolean).join('; ')}`);
     }
-    for (const [name, t] of own) {
+    const present = [...own].filter(([name]) => dict.has(name));
+    for (const [name, t] of present) {
       const { shape, data } = dict.get(name)!;
       if (formatShape(shape) !== formatShape(t.shape) || data.length !== sizeOf(shape)) {
         throw new Error(`loadStateDict: ${name} has shape ${formatShape(shape)} in the state dict but ${formatShape(t.shape)} in the model`);
       }
     }
-    for (const [name, t] of own) writeValues(t, dict.get(name)!.data);
+    for (const [name, t] of present) writeValues(t, dict.get(name)!.data);
   }
 
   dispose(): void {

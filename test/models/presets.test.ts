@@ -49,6 +49,24 @@ describe('tutorial presets', () => {
     model.dispose();
   });
 
+  it('deep-cnn loads a state dict that names fc1 once, under either name, as safetensors\' save_model writes it', async () => {
+    const source = presets['deep-cnn']();
+    const full = await source.stateDict();
+    for (const drop of ['layer4.0.', 'fc1.']) {
+      const dict = new Map([...full].filter(([name]) => !name.startsWith(drop)));
+      const model = presets['deep-cnn']();
+      model.loadStateDict(dict);
+      const fc1 = model.namedParameters().find(([n]) => n === 'fc1.weight')![1];
+      expect(Array.from(await fc1.toArray())).toEqual(Array.from(full.get('fc1.weight')!.data));
+      model.dispose();
+    }
+    // A tensor that is not shared still has to be there.
+    const model = presets['deep-cnn']();
+    expect(() => model.loadStateDict(new Map([...full].filter(([name]) => name !== 'fc2.bias')))).toThrow(/^loadStateDict: missing fc2\.bias$/);
+    model.dispose();
+    source.dispose();
+  });
+
   it('mlp and small-cnn map a batch of images to 10 logits', () => {
     for (const name of ['mlp', 'small-cnn'] as const) {
       const model = presets[name]();
