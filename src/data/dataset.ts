@@ -34,8 +34,14 @@ export const IDX_FILES = {
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
 } as const;
 
-/** Checks that parsed IDX images [N, H, W] and labels [N] (both uint8) make a dataset. */
-export function datasetFromIdx(name: string, images: IdxArray, labels: IdxArray, classNames: readonly string[], sources = { images: 'images', labels: 'labels' }): Dataset {
+/** Image sizes a data set must have: MNIST's and Fashion-MNIST's, which the tutorials' models take. */
+export const MNIST_SIZE = { height: 28, width: 28 } as const;
+
+/**
+ * Checks that parsed IDX images [N, H, W] and labels [N] (both uint8) make a dataset of at least
+ * one image, of `size` when given.
+ */
+export function datasetFromIdx(name: string, images: IdxArray, labels: IdxArray, classNames: readonly string[], sources = { images: 'images', labels: 'labels' }, size?: { height: number; width: number }): Dataset {
   const expect = (a: IdxArray, rank: number, source: string) => {
     if (a.dtype !== 'uint8') throw new IdxError(`${source}: expected uint8 data (type 0x08), the file holds ${a.dtype}`);
     if (a.dims.length !== rank) throw new IdxError(`${source}: expected ${rank} dims, the file has ${a.dims.length} ([${a.dims.join(', ')}])`);
@@ -43,6 +49,10 @@ export function datasetFromIdx(name: string, images: IdxArray, labels: IdxArray,
   expect(images, 3, sources.images);
   expect(labels, 1, sources.labels);
   const [count, height, width] = images.dims as [number, number, number];
+  if (count === 0) throw new IdxError(`${sources.images}: holds no images`);
+  if (size && (height !== size.height || width !== size.width)) {
+    throw new IdxError(`${sources.images}: images are ${height}×${width}; ${name} images are ${size.height}×${size.width}, which the models take`);
+  }
   if (labels.dims[0] !== count) throw new IdxError(`${sources.labels}: ${labels.dims[0]} labels for the ${count} images of ${sources.images}`);
   const bad = (labels.data as Uint8Array).findIndex((l) => l >= classNames.length);
   if (bad >= 0) throw new IdxError(`${sources.labels}: label ${labels.data[bad]} at index ${bad} is not one of the ${classNames.length} classes`);
@@ -50,7 +60,7 @@ export function datasetFromIdx(name: string, images: IdxArray, labels: IdxArray,
 }
 
 /** Loads train and test from `dir` (train-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz], …). */
-export function loadIdxDataset(dir: string, name: string, classNames: readonly string[]): DatasetPair {
+export function loadIdxDataset(dir: string, name: string, classNames: readonly string[], size?: { height: number; width: number }): DatasetPair {
   const missing: string[] = [];
   const find = (file: string) => {
     const candidates = [join(dir, file), join(dir, `${file}.gz`)];
@@ -65,7 +75,7 @@ export function loadIdxDataset(dir: string, name: string, classNames: readonly s
   if (missing.length) throw new Error(`${name}: IDX files not found in ${dir}; looked for:\n  ${missing.join('\n  ')}`);
   const load = (split: 'train' | 'test') => {
     const sources = paths[split];
-    return datasetFromIdx(`${name}/${split}`, readIdx(sources.images), readIdx(sources.labels), classNames, sources);
+    return datasetFromIdx(`${name}/${split}`, readIdx(sources.images), readIdx(sources.labels), classNames, sources, size);
   };
   return { train: load('train'), test: load('test') };
 }

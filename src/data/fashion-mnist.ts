@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { IDX_FILES, loadIdxDataset, type Dataset, type DatasetPair, type IdxDirOptions } from './dataset.js';
+import { IDX_FILES, loadIdxDataset, MNIST_SIZE, type Dataset, type DatasetPair, type IdxDirOptions } from './dataset.js';
 import { encodeIdx } from './idx.js';
 
 export const FASHION_MNIST_CLASSES: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -34,10 +34,10 @@ export function fashionMnistCacheDir(): string {
 
 /** Fashion-MNIST: 60,000 training and 10,000 test images, 28×28, from `dataDir` or the bundled JSON. */
 export function loadFashionMnist(options: FashionMnistOptions = {}): DatasetPair {
-  if (options.dataDir) return loadIdxDataset(options.dataDir, NAME, FASHION_MNIST_CLASSES);
+  if (options.dataDir) return loadIdxDataset(options.dataDir, NAME, FASHION_MNIST_CLASSES, MNIST_SIZE);
   const cacheDir = options.cacheDir ?? fashionMnistCacheDir();
   try {
-    const cached = loadIdxDataset(cacheDir, NAME, FASHION_MNIST_CLASSES);
+    const cached = loadIdxDataset(cacheDir, NAME, FASHION_MNIST_CLASSES, MNIST_SIZE);
     if (hasCounts(cached.train, TRAIN_PER_CLASS) && hasCounts(cached.test, TEST_PER_CLASS)) return cached;
   } catch {
     // Missing or corrupt: rebuilt below.

@@ -98,6 +98,15 @@ describe('IDX datasets', () => {
     expect(() => datasetFromIdx('t', images, labels, ['a', 'b'], sources)).toThrow('lbls: label 7 at index 0 is not one of the 2 classes');
   });
 
+  it('rejects images of another size than the data set\'s, and an empty split', () => {
+    const sources = { images: 'imgs', labels: 'lbls' };
+    expect(() => datasetFromIdx('mnist/test', images, labels, classes, sources, { height: 28, width: 28 })).toThrow('imgs: images are 2×3; mnist/test images are 28×28, which the models take');
+    expect(datasetFromIdx('t', images, labels, classes, sources, { height: 2, width: 3 }).count).toBe(2);
+    const none: IdxArray = { dtype: 'uint8', dims: [0, 28, 28], data: new Uint8Array(0) };
+    const noLabels: IdxArray = { dtype: 'uint8', dims: [0], data: new Uint8Array(0) };
+    expect(() => datasetFromIdx('t', none, noLabels, classes, sources)).toThrow('imgs: holds no images');
+  });
+
   it('loads a directory of official names, raw or .gz', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(IMAGES));
