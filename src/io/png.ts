@@ -106,6 +106,8 @@ function unfilter(raw: Uint8Array, height: number, rowBytes: number, bpp: number
   return out;
 }
 
+const MAX_PIXELS = 4096 * 4096;
+
 /** Decodes a PNG into 8-bit samples. Errors name `fileName` and say what is wrong. */
 export function decodePng(bytes: Uint8Array, fileName: string): PngImage {
   const fail = (why: string): never => {
@@ -144,17 +146,20 @@ export function decodePng(bytes: Uint8Array, fileName: string): PngImage {
   if (!format || !format.depths.includes(bitDepth)) fail(`unsupported PNG: colour type ${colorType} with bit depth ${bitDepth}`);
   if (interlace !== 0) fail('unsupported PNG: interlaced (Adam7); save it without interlacing');
   if (width === 0 || height === 0) fail('corrupt PNG: zero width or height');
+  // A digit picture needs few pixels; a huge declared size (a few KB of zeros inflate to GBs) is refused before any is allocated.
+  if (width * height > MAX_PIXELS) fail(`image is ${width}×${height}; at most ${MAX_PIXELS.toLocaleString('en-US')} pixels (4096×4096) are supported`);
   if (colorType === 3 && (!palette || palette.length % 3)) fail('corrupt PNG: palette image without a valid PLTE chunk');
   if (!idat.length) fail('corrupt PNG: no IDAT chunk');
 
+  const bitsPerPixel = format.samples * bitDepth;
+  const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
   let raw: Uint8Array;
   try {
-    raw = inflateSync(Buffer.concat(idat));
+    // Bounded: the rows and some slack for trailing data, which decoders tolerate.
+    raw = inflateSync(Buffer.concat(idat), { maxOutputLength: height * (rowBytes + 1) + (1 << 20) });
   } catch (e) {
     return fail(`corrupt PNG image data (${(e as Error).message})`);
   }
-  const bitsPerPixel = format.samples * bitDepth;
-  const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
   if (raw.length < height * (rowBytes + 1)) fail(`truncated PNG image data (${raw.length} bytes for ${height} rows of ${rowBytes + 1})`);
   const rows = unfilter(raw, height, rowBytes, Math.max(1, bitsPerPixel / 8), fail);
 

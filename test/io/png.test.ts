@@ -121,6 +121,11 @@ describe('decodePng', () => {
     expect(() => decodePng(noPalette, 'p.png')).toThrow('p.png: corrupt PNG: palette image without a valid PLTE chunk');
     const shortData = buildPng({ width: 4, height: 4, bitDepth: 8, colorType: 0 }, new Uint8Array(10));
     expect(() => decodePng(shortData, 'short.png')).toThrow('short.png: truncated PNG image data');
+    // Decompression bombs: a huge declared size, and a small image whose data inflates far past its rows.
+    const huge = buildPng({ width: 40000, height: 40000, bitDepth: 8, colorType: 0 }, new Uint8Array(10));
+    expect(() => decodePng(huge, 'huge.png')).toThrow('huge.png: image is 40000×40000; at most 16,777,216 pixels (4096×4096) are supported');
+    const bomb = buildPng({ width: 4, height: 4, bitDepth: 8, colorType: 0 }, new Uint8Array(8 << 20));
+    expect(() => decodePng(bomb, 'bomb.png')).toThrow(/^bomb\.png: corrupt PNG image data \(/);
   });
 });
 
