@@ -9,12 +9,13 @@ import { basename, dirname, join } from 'node:path';
 /** What `writeFileAtomic` accepts: bytes, text, or chunks (a generator may throw mid-way). */
 export type FileData = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
+/** Errors name `path` (not the temp file) and carry the system error's `code`. */
 export async function writeFileAtomic(path: string, data: FileData): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  // 'wx': never follow or clobber something already at the temp name.
-  const file = await open(temp, 'wx');
   try {
+    // 'wx': never follow or clobber something already at the temp name.
+    const file = await open(temp, 'wx');
     try {
       await writeFile(file, data);
       await file.sync();
@@ -24,9 +25,20 @@ export async function writeFileAtomic(path: string, data: FileData): Promise<voi
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
-    throw e;
+    throw writeError(path, e, 'the file there before, if any, is unchanged');
   }
-  await syncDirectory(dir);
+  try {
+    await syncDirectory(dir);
+  } catch (e) {
+    throw writeError(path, e, 'it was written, but its directory could not be synced, so a crash now could lose it');
+  }
+}
+
+function writeError(path: string, e: unknown, consequence: string): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const error: NodeJS.ErrnoException = new Error(`cannot write ${path}: ${code ?? (e as Error).message}; ${consequence}`, { cause: e });
+  error.code = code;
+  return error;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -31,6 +31,9 @@ const READABLE: Record<string, { size: number; read?: (v: DataView, at: number) 
   BF16: { size: 2, read: (v, at) => new Float32Array(new Uint32Array([v.getUint16(at, true) << 16]).buffer)[0] },
 };
 
+/** Every dtype of the format: a tensor of one of these that is not READABLE makes a valid file this engine cannot use. */
+const SAFETENSORS_DTYPES = new Set(['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64']);
+
 // F32 data is copied as raw bytes (keeping NaN payloads, which a DataView round trip may not), so
 // the host's byte order must be the file's. Every platform Node ships WebGPU for is little-endian.
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('safetensors: big-endian hosts are not supported');
@@ -101,7 +104,12 @@ export function decodeSafetensors(file: Uint8Array, fileName: string): Safetenso
     if (!isRecord(info)) fail(`the entry for ${name} is not an object`);
     const { dtype, shape, data_offsets: offsets } = info;
     if (typeof dtype !== 'string') fail(`${name} has no dtype`);
-    const kind = READABLE[dtype] ?? fail(`${name} has dtype ${dtype}; readable dtypes are ${Object.keys(READABLE).join(', ')}`);
+    if (!Object.hasOwn(READABLE, dtype)) {
+      const why = `${name} has dtype ${dtype}; readable dtypes are ${Object.keys(READABLE).join(', ')}`;
+      if (SAFETENSORS_DTYPES.has(dtype)) throw new Error(`${fileName}: cannot read it: ${why}`);
+      fail(why);
+    }
+    const kind = READABLE[dtype];
     if (!isIntArray(shape)) fail(`${name} has shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
     if (!isIntArray(offsets) || offsets.length !== 2 || offsets[0] > offsets[1]) fail(`${name} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with begin <= end`);
     const [begin, end] = offsets;

@@ -32,7 +32,7 @@ describe('writeFileAtomic', () => {
       yield new Uint8Array(1 << 20).fill(7); // a partial write really reaches the temp file
       throw new Error('out of memory while encoding');
     }
-    await expect(writeFileAtomic(path, failing())).rejects.toThrow('out of memory while encoding');
+    await expect(writeFileAtomic(path, failing())).rejects.toThrow(`cannot write ${path}: out of memory while encoding; the file there before, if any, is unchanged`);
     expect(await readFile(path, 'utf8')).toBe('good old weights');
     expect(await readdir(dir)).toEqual(['best.safetensors']);
   });
@@ -42,14 +42,16 @@ describe('writeFileAtomic', () => {
     const path = join(dir, 'taken');
     await mkdir(path);
     await writeFile(join(path, 'inside'), 'still here');
-    await expect(writeFileAtomic(path, 'new')).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST|EPERM/);
+    await expect(writeFileAtomic(path, 'new')).rejects.toThrow(new RegExp(`^cannot write ${path}: (EISDIR|ENOTEMPTY|EEXIST|EPERM); the file there before`));
     expect(await readFile(join(path, 'inside'), 'utf8')).toBe('still here');
     expect(await readdir(dir)).toEqual(['taken']);
   });
 
   it('fails cleanly when the temp file cannot be created', async () => {
     const path = join(dir, 'missing-dir', 'x.bin');
-    await expect(writeFileAtomic(path, 'data')).rejects.toThrow(/ENOENT/);
+    // It names the file asked for, not the temp file, and keeps the system error's code.
+    await expect(writeFileAtomic(path, 'data')).rejects.toThrow(`cannot write ${path}: ENOENT`);
+    await expect(writeFileAtomic(path, 'data')).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readdir(dir)).toEqual([]);
   });
 });

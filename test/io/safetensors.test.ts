@@ -129,7 +129,7 @@ describe('decodeSafetensors rejects, naming the file,', () => {
     ['a tensor entry that is not an object', file({ a: 3 }), 'the entry for a is not an object'],
     ['a missing dtype', file({ a: { shape: [], data_offsets: [0, 0] } }), 'a has no dtype'],
     ['an unknown dtype', file({ a: { dtype: 'Q7', shape: [1], data_offsets: [0, 1] } }, [0]), 'a has dtype Q7; readable dtypes are F32, F64, F16, BF16'],
-    ['an integer dtype', file({ n: { dtype: 'I64', shape: [], data_offsets: [0, 8] } }, new Uint8Array(8)), 'n has dtype I64'],
+    ['a dtype named like an Object member', file({ a: { dtype: 'constructor', shape: [1], data_offsets: [0, 4] } }, f32([1])), 'a has dtype constructor; readable dtypes are F32, F64, F16, BF16'],
     ['a bad shape', file({ a: { dtype: 'F32', shape: [2.5], data_offsets: [0, 8] } }, f32([1, 2])), 'a has shape [2.5]'],
     ['bad offsets', file({ a: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, f32([1, 2])), 'a has data_offsets [8,0]'],
     ['a span that does not match the shape', file({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32([1, 2])), 'a spans 8 bytes but shape [3] of F32 needs 12'],
@@ -146,5 +146,10 @@ describe('decodeSafetensors rejects, naming the file,', () => {
   ];
   it.each(cases)('%s', (_, bytes, message) => {
     expect(() => decode(bytes)).toThrow(`w.safetensors: not a valid safetensors file: ${message}`);
+  });
+
+  it('a valid file with a dtype of the format this engine cannot read, saying so', () => {
+    const bytes = file({ n: { dtype: 'I64', shape: [], data_offsets: [0, 8] } }, new Uint8Array(8));
+    expect(() => decode(bytes)).toThrow(/^w\.safetensors: cannot read it: n has dtype I64; readable dtypes are F32, F64, F16, BF16$/);
   });
 });
