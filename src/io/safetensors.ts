@@ -82,6 +82,8 @@ export function decodeSafetensors(file: Uint8Array, fileName: string): Safetenso
     fail(`the header length is ${declared} bytes but the file has ${bytes.length - 8} bytes after it${declared > MAX_HEADER_BYTES ? ` (and the limit is ${MAX_HEADER_BYTES})` : ''}`);
   }
   const headerLength = Number(declared);
+  // As the reference implementation: the JSON starts at once (no byte-order mark or spaces first).
+  if (headerLength > 0 && bytes[8] !== 0x7b) fail('the header does not start with {');
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
