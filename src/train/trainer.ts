@@ -12,7 +12,7 @@
 // resume from wherever a crash falls: a new progress pair before the old one is removed; at an
 // epoch's end, the pair of its last step, then best, last.optim and last, then the pair's removal.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runtime } from '../gpu/context.js';
 import { DataLoader } from '../data/loader.js';
 import { fitsOnGpu } from '../data/resident.js';
@@ -157,7 +157,7 @@ export async function train(options: TrainOptions, runDir: string, events: Train
       if (resumed.savedEpochs !== options.epochs) await writeConfig(runDir, options);
     } else {
       refuseOccupied(runDir);
-      mkdirSync(runDir, { recursive: true });
+      makeRunDir(runDir);
       await writeConfig(runDir, options);
     }
 
@@ -369,6 +369,24 @@ function removeProgress(runDir: string, keep?: { epoch: number; step: number }):
   for (const { epoch, step } of progressPairs(runDir)) {
     if (epoch === keep?.epoch && step === keep.step) continue;
     for (const f of progressFiles(epoch, step)) rmSync(join(runDir, f), { force: true });
+  }
+}
+
+/** Creates the run folder; a failure says why (Node's recursive mkdir reports a read-only parent as ENOENT). */
+function makeRunDir(runDir: string): void {
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (e) {
+    let code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && existsSync(dirname(runDir))) {
+      try {
+        mkdirSync(runDir);
+        return;
+      } catch (inner) {
+        code = (inner as NodeJS.ErrnoException).code ?? code;
+      }
+    }
+    throw new TrainingError(`cannot create the run folder ${runDir}: ${code ?? (e as Error).message}`);
   }
 }
 

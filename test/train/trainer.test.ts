@@ -1,5 +1,5 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { train, TrainingError, type EpochRecord } from '../../src/train/trainer.js';
 import { recipes, type TrainOptions } from '../../src/train/recipes.js';
@@ -194,6 +194,13 @@ describe('training', () => {
     await expect(train(quick({ epochs: 1, limit: 200, seed: 1 }), out)).rejects.toThrow(`${out} already holds a run: continue it with --resume ${out}, or train into another --out folder`);
     expect(weights(join(out, 'last.safetensors'))).toEqual(before);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).seed).toBe(quick().seed);
+  });
+
+  it('says why it cannot create the run folder', async () => {
+    const file = join(dir(), 'a-file');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'not a folder');
+    await expect(train(quick({ epochs: 1, limit: 200 }), join(file, 'run'))).rejects.toThrow(`cannot create the run folder ${join(file, 'run')}: ENOTDIR`);
   });
 
   it('an interrupt stops after the current step and keeps the finished epochs', async () => {
