@@ -20,15 +20,20 @@ export type NestedNumbers = number | readonly NestedNumbers[];
  * A tensor from a flat typed array and a shape, or from (nested) arrays whose nesting is the shape:
  * `tensor(values)`, `tensor(values, options)`, `tensor(values, shape)`, `tensor(values, shape, options)`.
  */
-export function tensor(values: HostArray | NestedNumbers, options?: CreateOptions): Tensor;
-export function tensor(values: HostArray | NestedNumbers, shape: Shape | undefined, options?: CreateOptions): Tensor;
-export function tensor(values: HostArray | NestedNumbers, shapeOrOptions?: Shape | CreateOptions, options?: CreateOptions): Tensor {
+export type TensorValues = HostArray | NumericArray | NestedNumbers;
+type NumericArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+export function tensor(values: TensorValues, options?: CreateOptions): Tensor;
+export function tensor(values: TensorValues, shape: Shape | undefined, options?: CreateOptions): Tensor;
+export function tensor(values: TensorValues, shapeOrOptions?: Shape | CreateOptions, options?: CreateOptions): Tensor {
   const [shape, opts] = shapeAndOptions(shapeOrOptions, options);
-  if (typeof values !== 'number' && !Array.isArray(values) && !(values instanceof Float32Array) && !(values instanceof Float64Array)) {
-    fail('tensor', `values must be a number, (nested) arrays of numbers, a Float32Array or a Float64Array, got ${describeValue(values)}`);
+  const typed = ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array);
+  if (typeof values !== 'number' && !Array.isArray(values) && !typed) {
+    fail('tensor', `values must be a number, (nested) arrays of numbers or a typed array of numbers, got ${describeValue(values)}`);
   }
   const flat = typeof values === 'number' || Array.isArray(values) ? flatten(values as NestedNumbers) : null;
-  const data = flat ? Float64Array.from(flat.values) : (values as HostArray);
+  // Other typed arrays (a dataset's Uint8Array labels, say) are converted; float ones are used as they are.
+  const data = flat ? Float64Array.from(flat.values) : values instanceof Float32Array || values instanceof Float64Array ? values : Float32Array.from(values as ArrayLike<number>);
   const finalShape = shape ?? flat?.shape ?? [data.length];
   if (finalShape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new Error(`tensor: shape must hold non-negative integers, got ${formatShape(finalShape)}`);
@@ -186,4 +191,4 @@ function flatten(values: NestedNumbers): { values: number[]; shape: number[] } {
 }
 
 const describeValue = (v: unknown): string =>
-  typeof v === 'string' ? `'${v}'` : typeof v === 'object' && v !== null ? v.constructor.name : `${typeof v} ${String(v)}`;
+  typeof v === 'string' ? `'${v}'` : typeof v === 'object' && v !== null ? (v.constructor?.name ?? 'Object') : `${typeof v} ${String(v)}`;

@@ -49,8 +49,9 @@ describe('creating tensors', () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
     expect(() => tensor(new Float32Array(5), [2, 3])).toThrow(/tensor: 5 values do not fill shape \[2, 3\] \(6 elements\)/);
     expect(() => zeros([2, -1])).toThrow(/zeros: shape must be an array of non-negative integers/);
-    expect(() => tensor('abc' as never)).toThrow(/^tensor: values must be a number, \(nested\) arrays of numbers, a Float32Array or a Float64Array, got 'abc'$/);
-    expect(() => tensor(Int32Array.of(1) as never)).toThrow(/^tensor: values must be .*, got Int32Array$/);
+    expect(() => tensor('abc' as never)).toThrow(/^tensor: values must be a number, \(nested\) arrays of numbers or a typed array of numbers, got 'abc'$/);
+    expect(() => tensor(BigInt64Array.of(1n) as never)).toThrow(/^tensor: values must be .*, got BigInt64Array$/);
+    expect(() => tensor(Object.create(null) as never)).toThrow(/^tensor: values must be .*, got Object$/);
     expect(() => tensor([[1, '2']] as never)).toThrow(/^tensor: values must be numbers, got '2'$/);
   });
 
@@ -60,6 +61,16 @@ describe('creating tensors', () => {
     expect(() => ones([2], { grad: true } as never)).toThrow(/^ones: unknown option grad/);
     expect(() => full([2], 1, { requiresgrad: true } as never)).toThrow(/^full: unknown option requiresgrad/);
     expect(() => rand([3], { lo: 5 } as never)).toThrow(/^rand: unknown option lo \(the options are device, requiresGrad, float64, low, high\)$/);
+  });
+
+  it('converts integer typed arrays (a dataset\'s Uint8Array labels)', async () => {
+    await scope(async () => {
+      for (const device of ['gpu', 'cpu'] as const) {
+        const t = tensor(Uint8Array.of(7, 0, 255), { device });
+        expect([t.shape, Array.from(await t.toArray())]).toEqual([[3], [7, 0, 255]]);
+        expect(Array.from(await tensor(Int32Array.of(-2, 5), [2, 1], { device }).toArray())).toEqual([-2, 5]);
+      }
+    });
   });
 
   it('takes options as its second argument, or after a shape', async () => {
