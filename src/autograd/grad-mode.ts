@@ -8,22 +8,17 @@ export function isGradEnabled(): boolean {
 }
 
 /**
- * Runs `fn` without recording gradients. It must be synchronous: grad mode is global, so it comes
- * back on when `fn` returns, and an async function's ops after its first await would record.
- * Await outside: `const y = noGrad(() => model.forward(x)); await y.toArray()`.
+ * Runs `fn` without recording gradients. It must not be an async function: grad mode is global, so
+ * it comes back on when `fn` returns, and ops after an await would record. A plain function may
+ * return a promise of a read: `await noGrad(() => model.forward(x).toArray())`.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (fn.constructor.name === 'AsyncFunction') fail('noGrad', 'the function must not be async (its ops after an await would record gradients); await outside noGrad');
   const before = enabled;
   enabled = false;
-  let result: T;
   try {
-    result = fn();
+    return fn();
   } finally {
     enabled = before;
   }
-  if (result instanceof Promise) {
-    result.catch(() => undefined);  // the error below replaces its outcome
-    fail('noGrad', 'the function must be synchronous (it returned a Promise); await outside noGrad');
-  }
-  return result;
 }

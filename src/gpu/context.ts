@@ -13,8 +13,9 @@ let opening: Promise<GpuRuntime> | null = null;
  * with are refused (shutdown() first), rather than silently ignored.
  */
 export async function init(options: RuntimeOptions = {}): Promise<GpuRuntime> {
-  const key = JSON.stringify(options);
-  if ((current || opening) && Object.keys(options).length > 0 && key !== currentOptions) {
+  // Same options in any key order, and an undefined one as absent, compare equal.
+  const key = JSON.stringify(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))));
+  if ((current || opening) && key !== '{}' && key !== currentOptions) {
     throw new GpuError(`init: the GPU runtime is already ${current ? 'open' : 'opening'} with options ${currentOptions}; call shutdown() before init(${key})`);
   }
   if (current) return current;

@@ -74,6 +74,7 @@ describe('GPU runtime', () => {
   it('init: refuses other options while open, and shutdown() while opening closes the device it was opening', async () => {
     await expect(init({ kernels: 'software' })).rejects.toThrow(/^init: the GPU runtime is already open with options \{\}; call shutdown\(\) before init\(\{"kernels":"software"\}\)$/);
     await expect(init()).resolves.toBe(runtime());
+    await expect(init({ kernels: undefined })).resolves.toBe(runtime());
     shutdown();
     const opening = init();
     shutdown();
