@@ -17,7 +17,7 @@ import { checkpointOptions, modelFromCheckpoint } from './checkpoint-model.js';
 const table = {
   ...checkpointOptions,
   index: { type: 'number', integer: true, min: 0, help: 'index of a test-set image' },
-  image: { type: 'string', help: 'a PNG file (any size; white on black like MNIST, or use --invert)' },
+  image: { type: 'string', help: 'a PNG file (up to 8192×8192; white on black like MNIST, or use --invert)' },
   invert: { type: 'boolean', help: 'invert the image file (dark ink on a light background)' },
   dataset: { type: 'string', choices: ['mnist', 'fashion-mnist'], help: 'data set for --index and class names (default: the checkpoint\'s)' },
   dataDir: { type: 'string', help: 'directory of official IDX files' },

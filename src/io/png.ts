@@ -106,7 +106,7 @@ function unfilter(raw: Uint8Array, height: number, rowBytes: number, bpp: number
   return out;
 }
 
-const MAX_PIXELS = 4096 * 4096;
+const MAX_PIXELS = 8192 * 8192;
 
 /** Decodes a PNG into 8-bit samples. Errors name `fileName` and say what is wrong. */
 export function decodePng(bytes: Uint8Array, fileName: string): PngImage {
@@ -147,7 +147,7 @@ export function decodePng(bytes: Uint8Array, fileName: string): PngImage {
   if (interlace !== 0) fail('unsupported PNG: interlaced (Adam7); save it without interlacing');
   if (width === 0 || height === 0) fail('corrupt PNG: zero width or height');
   // A digit picture needs few pixels; a huge declared size (a few KB of zeros inflate to GBs) is refused before any is allocated.
-  if (width * height > MAX_PIXELS) fail(`image is ${width}×${height}; at most ${MAX_PIXELS.toLocaleString('en-US')} pixels (4096×4096) are supported`);
+  if (width * height > MAX_PIXELS) fail(`image is ${width}×${height}; at most ${MAX_PIXELS.toLocaleString('en-US')} pixels (8192×8192) are supported`);
   if (colorType === 3 && (!palette || palette.length % 3)) fail('corrupt PNG: palette image without a valid PLTE chunk');
   if (!idat.length) fail('corrupt PNG: no IDAT chunk');
 
