@@ -23,15 +23,17 @@ export abstract class Module {
     // on it), so registration follows assignment order, as PyTorch's __setattr__ does.
     return new Proxy(this, {
       defineProperty(target, key, descriptor) {
-        if (typeof key === 'string' && 'value' in descriptor) {
+        const done = Reflect.defineProperty(target, key, descriptor);
+        if (done && typeof key === 'string' && 'value' in descriptor) {
           if (descriptor.value instanceof Module) target.ownModules.set(key, descriptor.value);
           else target.ownModules.delete(key);
         }
-        return Reflect.defineProperty(target, key, descriptor);
+        return done;
       },
       deleteProperty(target, key) {
-        if (typeof key === 'string') target.ownModules.delete(key);
-        return Reflect.deleteProperty(target, key);
+        const done = Reflect.deleteProperty(target, key);
+        if (done && typeof key === 'string') target.ownModules.delete(key);
+        return done;
       },
     });
   }
@@ -66,8 +68,13 @@ export abstract class Module {
   }
 
   namedParameters(prefix = ''): [string, Tensor][] {
+    return this.collectParameters(prefix, [this]);
+  }
+
+  /** A module that refers back to one of its ancestors (`child.parent = this`) is not descended into again. */
+  private collectParameters(prefix: string, path: readonly Module[]): [string, Tensor][] {
     const out: [string, Tensor][] = [...this.ownParams].map(([n, t]) => [prefix + n, t]);
-    for (const [n, m] of this.ownModules) out.push(...m.namedParameters(`${prefix}${n}.`));
+    for (const [n, m] of this.ownModules) if (!path.includes(m)) out.push(...m.collectParameters(`${prefix}${n}.`, [...path, m]));
     return out;
   }
 
@@ -81,8 +88,11 @@ export abstract class Module {
   }
 
   train(mode = true): this {
-    this.training = mode;
-    for (const [, m] of this.ownModules) m.train(mode);
+    const visit = (m: Module, path: readonly Module[]): void => {
+      m.training = mode;
+      for (const [, child] of m.ownModules) if (!path.includes(child)) visit(child, [...path, child]);
+    };
+    visit(this, [this]);
     return this;
   }
 

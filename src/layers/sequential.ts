@@ -8,7 +8,8 @@ import { Module } from './module.js';
 export class Sequential extends Module {
   constructor(...children: Module[] | [Record<string, Module>]) {
     super();
-    const byName = children.length === 1 && Object.getPrototypeOf(children[0]) === Object.prototype;
+    const proto: unknown = children.length === 1 && typeof children[0] === 'object' && children[0] !== null ? Object.getPrototypeOf(children[0]) : undefined;
+    const byName = proto === Object.prototype || proto === null;
     const named = byName ? Object.entries(children[0]) : (children as Module[]).map((m, i) => [`${i}`, m] as const);
     for (const [name, m] of named) {
       if (!(m instanceof Module)) {

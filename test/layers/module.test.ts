@@ -34,4 +34,35 @@ describe('Module', () => {
     expect(net.children().map(([name]) => name)).toEqual(['head']);
     net.dispose();
   });
+
+  it('does not loop over a field that refers back to a parent, and registers nothing when a define fails', () => {
+    class Child extends Module {
+      fc = new Linear(2, 2);
+      parent: Module | null = null;
+      forward(x: Tensor): Tensor {
+        return this.fc.call(x);
+      }
+    }
+    class Parent extends Module {
+      child = new Child();
+      constructor() {
+        super();
+        this.child.parent = this;
+      }
+      forward(x: Tensor): Tensor {
+        return this.child.call(x);
+      }
+    }
+    const net = new Parent();
+    expect(net.namedParameters().map(([name]) => name)).toEqual(['child.fc.weight', 'child.fc.bias']);
+    net.eval();
+    expect([net.training, net.child.training, (net.child as Child).fc.training]).toEqual([false, false, false]);
+
+    const frozen = new Child();
+    Object.preventExtensions(frozen);
+    expect(() => ((frozen as unknown as { extra: Module }).extra = new Linear(1, 1))).toThrow(TypeError);
+    expect(frozen.children().map(([name]) => name)).toEqual(['fc']);
+    net.dispose();
+    frozen.dispose();
+  });
 });
