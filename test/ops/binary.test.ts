@@ -27,6 +27,13 @@ describe.each(devices)('pow gradients on %s', (device) => {
     expect(db[4]).toBeNaN();
   });
 
+  it('are 0 by the base at a zero exponent, also for infinite and NaN bases, whose zeroth power is 1', async () => {
+    const [da] = await grads([Infinity, -Infinity, NaN, 3], [0, 0, 0, 0]);
+    expect(da).toEqual([0, 0, 0, 0]);
+    const out = await scope(async () => Array.from(await pow(tensor([Infinity, -Infinity, NaN], undefined, { device }), 0).toArray()));
+    expect(out).toEqual([1, 1, 1]);
+  });
+
   it('keep a learnable exponent trainable through zeros (relu(x) ** p)', async () => {
     const [, db] = await grads([0, 1.5, 0, 2], [1.7, 1.7, 1.7, 1.7]);
     const expected = 1.5 ** 1.7 * Math.log(1.5) + 2 ** 1.7 * Math.log(2);

@@ -30,6 +30,7 @@ fn nan() -> f32 {
 
 // WGSL leaves pow undefined for x <= 0; PyTorch defines integral powers of negatives and 0^y.
 fn power(x: f32, y: f32) -> f32 {
+  if (y == 0.0) { return 1.0; }  // also for inf and NaN bases, as PyTorch
   if (x > 0.0) { return pow(x, y); }
   if (x == 0.0) {
     if (y > 0.0) { return 0.0; }
