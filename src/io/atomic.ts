@@ -9,13 +9,17 @@ import { basename, dirname, join } from 'node:path';
 /** What `writeFileAtomic` accepts: bytes, text, or chunks (a generator may throw mid-way). */
 export type FileData = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
+const UNCHANGED = 'the file there before, if any, is unchanged';
+
 /** Errors name `path` (not the temp file) and carry the system error's `code`. */
 export async function writeFileAtomic(path: string, data: FileData): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // 'wx': never follow or clobber something already at the temp name (so a failure here leaves it be).
+  const file = await open(temp, 'wx').catch((e: unknown) => {
+    throw writeError(path, e, UNCHANGED);
+  });
   try {
-    // 'wx': never follow or clobber something already at the temp name.
-    const file = await open(temp, 'wx');
     try {
       await writeFile(file, data);
       await file.sync();
@@ -25,7 +29,7 @@ export async function writeFileAtomic(path: string, data: FileData): Promise<voi
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
-    throw writeError(path, e, 'the file there before, if any, is unchanged');
+    throw writeError(path, e, UNCHANGED);
   }
   try {
     await syncDirectory(dir);
@@ -35,8 +39,10 @@ export async function writeFileAtomic(path: string, data: FileData): Promise<voi
 }
 
 function writeError(path: string, e: unknown, consequence: string): Error {
-  const code = (e as NodeJS.ErrnoException).code;
-  const error: NodeJS.ErrnoException = new Error(`cannot write ${path}: ${code ?? (e as Error).message}; ${consequence}`, { cause: e });
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  // A system error's code (its message names the temp file); anything else's own message.
+  const why = code && /^E[A-Z]+$/.test(code) ? code : e instanceof Error ? e.message : String(e);
+  const error: NodeJS.ErrnoException = new Error(`cannot write ${path}: ${why}; ${consequence}`, { cause: e });
   error.code = code;
   return error;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AvgPool2d, Conv2d, CrossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, manualSeed, noGrad, randn, relu, scope, tensor } from '../../src/index.js';
+import { AvgPool2d, Conv2d, Module, CrossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, manualSeed, noGrad, randn, relu, scope, tensor } from '../../src/index.js';
 import { useGpu } from '../support/gpu.js';
 
 useGpu();
@@ -70,6 +70,9 @@ describe('layers', () => {
     expect(() => new Sequential(new Linear(2, 2), relu as never)).toThrow(/^Sequential: child 1 is not a Module, got function relu \(layers are classes: new ReLU\(\), not relu\)$/);
     expect(() => new Sequential(relu as never)).toThrow(/^Sequential: child 0 is not a Module, got function relu/);
     expect(() => new Sequential({ fc: new Linear(2, 2), act: null } as never)).toThrow(/^Sequential: child act is not a Module, got null/);
+    const record = new Sequential(Object.assign(Object.create(null) as Record<string, Module>, { fc: new Linear(2, 2) }));
+    expect(record.children().map(([name]) => name)).toEqual(['fc']);
+    record.dispose();
   });
 
   it('loadStateDict refuses a state dict that is not a Map', () => {
