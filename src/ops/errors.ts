@@ -54,7 +54,8 @@ export function checkOptionNames(op: string, options: object, names: readonly st
 /** Normalises a possibly negative dimension index against a rank, PyTorch style. */
 export function normalizeDim(op: string, arg: string, dim: number, rank: number): number {
   const r = Math.max(rank, 1);
-  if (!Number.isInteger(dim) || dim < -r || dim >= r) {
+  if (!Number.isInteger(dim)) fail(op, `${arg} must be an integer, got ${typeof dim === 'string' ? `'${dim}'` : Array.isArray(dim) ? `[${dim.join(', ')}]` : String(dim)}`);
+  if (dim < -r || dim >= r) {
     fail(op, `${arg} ${dim} is out of range for a tensor of rank ${rank} (expected in [${-r}, ${r - 1}])`);
   }
   return dim < 0 ? dim + r : dim;

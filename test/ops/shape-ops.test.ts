@@ -63,6 +63,7 @@ describe('view and reshape arguments', () => {
       expect(() => col.expand(-1, 2, 3)).toThrow(/^expand: -1 is not allowed for the new leading dim 0 of \[-1, 2, 3\] \(input of shape \[2, 1\]\)/);
       expect(() => col.expand(2, -2)).toThrow(/^expand: shape\[1\] must be an integer ≥ 0 \(or -1 to keep its size\), got -2/);
       expect(() => (permute as (x: Tensor, ...d: unknown[]) => Tensor)(x)).toThrow(/^permute: dims is missing; give dims, as permute\(1, 0\)/);
+      expect(() => (permute as (x: Tensor, ...d: unknown[]) => Tensor)(x, '1', '0')).toThrow(/^permute: dim must be an integer, got '1'/);
       expect(() => (sum as (x: Tensor, d: unknown) => Tensor)(x, '1')).toThrow(/^sum: dim must be a number or an array of numbers, got '1'/);
     });
   });
