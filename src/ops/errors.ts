@@ -51,10 +51,15 @@ export function checkOptionNames(op: string, options: object, names: readonly st
   if (unknown.length > 0) fail(op, `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (the options are ${names.join(', ')})`);
 }
 
+/** A bad argument as messages show it (callers from JavaScript may pass anything): '1', [2, 3], NaN. */
+export function formatArg(v: unknown): string {
+  return typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
+}
+
 /** Normalises a possibly negative dimension index against a rank, PyTorch style. */
 export function normalizeDim(op: string, arg: string, dim: number, rank: number): number {
   const r = Math.max(rank, 1);
-  if (!Number.isInteger(dim)) fail(op, `${arg} must be an integer, got ${typeof dim === 'string' ? `'${dim}'` : Array.isArray(dim) ? `[${dim.join(', ')}]` : String(dim)}`);
+  if (!Number.isInteger(dim)) fail(op, `${arg} must be an integer, got ${formatArg(dim)}`);
   if (dim < -r || dim >= r) {
     fail(op, `${arg} ${dim} is out of range for a tensor of rank ${rank} (expected in [${-r}, ${r - 1}])`);
   }

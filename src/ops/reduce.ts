@@ -7,7 +7,7 @@ import { formatShape, sameShape, sizeOf, stridesOf, type Shape } from '../tensor
 import type { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
 import { div, eq, mul } from './binary.js';
-import { fail, normalizeDim } from './errors.js';
+import { fail, formatArg, normalizeDim } from './errors.js';
 import { chunked, grid1d, MAX_RANK, sumPartials } from './launch.js';
 import { expand, reshape } from './shape-ops.js';
 import type { KernelSpec, Sample } from './spec.js';
@@ -147,7 +147,7 @@ type Dims = number | readonly number[] | undefined;
 
 function reduce(spec: KernelSpec<Params>, x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   if (dim !== undefined && typeof dim !== 'number' && !Array.isArray(dim)) {
-    fail(spec.name, `dim must be a number or an array of numbers, got ${typeof dim === 'string' ? `'${dim}'` : String(dim)}`);
+    fail(spec.name, `dim must be a number or an array of numbers, got ${formatArg(dim)}`);
   }
   const list = dim === undefined ? x.shape.map((_, d) => d) : typeof dim === 'number' ? [dim] : dim;
   const dims = list.map((d) => normalizeDim(spec.name, 'dim', d, x.ndim)).sort((a, b) => a - b);

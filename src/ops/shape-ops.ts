@@ -5,7 +5,7 @@ import { scope } from '../tensor/scope.js';
 import { broadcastShapes, broadcastStrides, formatShape, sameShape, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { apply, checkUsable } from './apply.js';
-import { fail, normalizeDim } from './errors.js';
+import { fail, formatArg, normalizeDim } from './errors.js';
 import { grid1d, MAX_RANK } from './launch.js';
 import { sumToShape } from './reduce.js';
 import type { GpuIo, KernelSpec, ViewSpec } from './spec.js';
@@ -128,8 +128,7 @@ const shapeUsage = (op: string) => (op === 'permute' ? 'give dims, as permute(1,
 function checkSizes(op: string, shape: readonly unknown[]): asserts shape is readonly number[] {
   shape.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) {
-      const got = typeof d === 'string' ? `'${d}'` : Array.isArray(d) ? `[${d.join(', ')}]` : String(d);
-      fail(op, `shape[${i}] must be an integer ≥ 0 (or -1 to ${op === 'expand' ? 'keep its size' : 'infer it'}), got ${got}; ${shapeUsage(op)}`);
+      fail(op, `shape[${i}] must be an integer ≥ 0 (or -1 to ${op === 'expand' ? 'keep its size' : 'infer it'}), got ${formatArg(d)}; ${shapeUsage(op)}`);
     }
   });
 }
