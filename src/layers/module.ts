@@ -68,13 +68,16 @@ export abstract class Module {
   }
 
   namedParameters(prefix = ''): [string, Tensor][] {
-    return this.collectParameters(prefix, [this]);
+    return this.descendants(prefix).flatMap(([at, m]) => [...m.ownParams].map(([n, t]): [string, Tensor] => [at + n, t]));
   }
 
-  /** A module that refers back to one of its ancestors (`child.parent = this`) is not descended into again. */
-  private collectParameters(prefix: string, path: readonly Module[]): [string, Tensor][] {
-    const out: [string, Tensor][] = [...this.ownParams].map(([n, t]) => [prefix + n, t]);
-    for (const [n, m] of this.ownModules) if (!path.includes(m)) out.push(...m.collectParameters(`${prefix}${n}.`, [...path, m]));
+  /**
+   * This module and every one under it, in registration order, with its dotted prefix; a module
+   * that refers back to one of its ancestors (`child.parent = this`) is not descended into again.
+   */
+  private descendants(prefix: string, path: readonly Module[] = [this]): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [n, m] of this.ownModules) if (!path.includes(m)) out.push(...m.descendants(`${prefix}${n}.`, [...path, m]));
     return out;
   }
 
@@ -88,11 +91,7 @@ export abstract class Module {
   }
 
   train(mode = true): this {
-    const visit = (m: Module, path: readonly Module[]): void => {
-      m.training = mode;
-      for (const [, child] of m.ownModules) if (!path.includes(child)) visit(child, [...path, child]);
-    };
-    visit(this, [this]);
+    for (const [, m] of this.descendants('')) m.training = mode;
     return this;
   }
 
